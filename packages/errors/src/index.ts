@@ -1,0 +1,1 @@
+export { AppError, type AppErrorOptions, assertNever, errorCode, errorMessage, isRetriable } from './app-error.js'
