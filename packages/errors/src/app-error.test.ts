@@ -42,3 +42,9 @@ test('errorCode prefers the code property, then the error name', () => {
 test('assertNever throws naming the unhandled value', () => {
   expect(() => assertNever('surprise' as never, 'event type')).toThrow('unhandled event type: "surprise"')
 })
+
+test('errors from another realm are still read by name and message', () => {
+  const foreign = { name: 'SyntaxError', message: 'Unexpected token' }
+  expect(errorCode(foreign)).toBe('SyntaxError')
+  expect(isRetriable(foreign)).toBe(false)
+})

@@ -36,17 +36,25 @@ export function isRetriable (err: unknown): boolean {
     return err.retriable
   }
   if (programmerErrors.some((type) => err instanceof type)) return false
+  if (isErrorLike(err) && programmerErrors.some((type) => type.name === err.name)) return false
   return true
+}
+
+// Duck-typed rather than `instanceof Error`: errors from another realm (Node internals seen from a
+// Jest sandbox, worker threads) are Errors in every way that matters here but fail instanceof.
+function isErrorLike (err: unknown): err is { name: string, message: string } {
+  return typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string' &&
+    'name' in err && typeof err.name === 'string'
 }
 
 export function errorCode (err: unknown): string {
   if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code
-  if (err instanceof Error) return err.name
+  if (isErrorLike(err)) return err.name
   return 'UNKNOWN'
 }
 
 export function errorMessage (err: unknown): string {
-  if (err instanceof Error) return err.message
+  if (isErrorLike(err)) return err.message
   return String(err)
 }
 

@@ -1,1 +1,5 @@
-export {}
+export { freshDatabase, testEnvironment, type TestEnvironment } from './env.js'
+export { createDatabase, databaseUrlFor, findRepoRoot, InfrastructureError, provisionInfrastructure, type Infrastructure } from './infra.js'
+export { type HostPort, parseHostPort, probeRedis, probeTcp } from './probe.js'
+export { uniqueName } from './names.js'
+export { waitFor, waitForCount, type WaitOptions } from './wait.js'

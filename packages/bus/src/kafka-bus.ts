@@ -1,0 +1,394 @@
+import { randomBytes } from 'node:crypto'
+import {
+  type Admin, type Consumer as KafkaJsConsumer, type EachBatchPayload, Kafka, type KafkaConfig, type LogEntry,
+  logLevel as KafkaLogLevel, Partitioners, type Producer as KafkaJsProducer,
+} from 'kafkajs'
+import { isRetriable } from '@earshot/errors'
+import { processBatch, defaultRetryPolicy } from './batch-processor.js'
+import { deadLetterTopicOf } from './dead-letter.js'
+import { BusError, ProduceError } from './errors.js'
+import { type BusLogger, silentLogger } from './logger.js'
+import type {
+  Assignment, Bus, Consumer, ConsumerOptions, Headers, IncomingMessage, OutgoingMessage, Producer, ProducerOptions, TopicSpec,
+} from './types.js'
+
+export interface KafkaBusOptions {
+  brokers: string[]
+  clientId: string
+  logger?: BusLogger
+  /** kafkajs's own log level; its info level is chatty, so warnings by default. */
+  kafkaLogLevel?: 'error' | 'warn' | 'info' | 'debug'
+  connectionTimeoutMs?: number
+  requestTimeoutMs?: number
+  /** Defaults for producers made by this bus (and the one that writes dead letters). */
+  producer?: ProducerOptions
+}
+
+const levels = { error: KafkaLogLevel.ERROR, warn: KafkaLogLevel.WARN, info: KafkaLogLevel.INFO, debug: KafkaLogLevel.DEBUG }
+
+/** kafkajs with house defaults; its logs go to our logger instead of the console. */
+export function createKafka (options: KafkaBusOptions): Kafka {
+  const logger = options.logger ?? silentLogger
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    logLevel: levels[options.kafkaLogLevel ?? 'warn'],
+    retry: { initialRetryTime: 100, maxRetryTime: 10_000, retries: 8 },
+    logCreator: () => ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...extra } = log
+      const entry = { component: 'kafkajs', namespace, ...extra }
+      if (level === KafkaLogLevel.ERROR) logger.error(entry, message)
+      else if (level === KafkaLogLevel.WARN) logger.warn(entry, message)
+      else if (level === KafkaLogLevel.INFO) logger.info(entry, message)
+      else logger.debug(entry, message)
+    },
+  }
+  return new Kafka(config)
+}
+
+interface Pending {
+  topic: string
+  messages: OutgoingMessage[]
+  bytes: number
+  resolve: () => void
+  reject: (err: Error) => void
+}
+
+const producerDefaults: Required<ProducerOptions> = { lingerMs: 5, maxBatchMessages: 1000, maxBatchBytes: 1_000_000 }
+
+/**
+ * kafkajs sends one request per `send()` and has no linger.ms: this collects messages for up to
+ * `lingerMs` (or until a batch is full) and sends them as one `sendBatch`. The producer is
+ * idempotent with acks = all and one request in flight (kafkajs#598: more in flight with
+ * idempotence yields OUT_OF_ORDER_SEQUENCE_NUMBER), so throughput comes from batch size.
+ */
+class BatchingProducer implements Producer {
+  private readonly producer: KafkaJsProducer
+  private readonly options: Required<ProducerOptions>
+  private pending: Pending[] = []
+  private pendingMessages = 0
+  private pendingBytes = 0
+  private timer: NodeJS.Timeout | undefined
+  private sending: Promise<void> | undefined
+  private connecting: Promise<void> | undefined
+  private closed = false
+
+  constructor (kafka: Kafka, options: ProducerOptions = {}) {
+    this.options = { ...producerDefaults, ...options }
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    })
+  }
+
+  async send (topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new BusError('BUS_ERR_CLOSED', 'the producer is closed')
+    if (messages.length === 0) return
+    let bytes = 0
+    for (const message of messages) {
+      if (typeof message.key !== 'string') throw new BusError('BUS_ERR_INVALID_MESSAGE', `messages to ${topic} need a string key`)
+      bytes += typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ topic, messages, bytes, resolve, reject })
+      this.pendingMessages += messages.length
+      this.pendingBytes += bytes
+      if (this.pendingMessages >= this.options.maxBatchMessages || this.pendingBytes >= this.options.maxBatchBytes) this.kick()
+      else this.timer ??= setTimeout(() => this.kick(), this.options.lingerMs)
+    })
+  }
+
+  async flush (): Promise<void> {
+    this.kick()
+    while (this.sending !== undefined) await this.sending
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    await this.flush()
+    this.closed = true
+    if (this.connecting !== undefined) await this.producer.disconnect()
+  }
+
+  private kick (): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    this.sending ??= this.drain().finally(() => { this.sending = undefined })
+  }
+
+  private async drain (): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch: Pending[] = []
+      let count = 0
+      let bytes = 0
+      while (this.pending.length > 0 && count < this.options.maxBatchMessages && bytes < this.options.maxBatchBytes) {
+        const next = this.pending.shift() as Pending
+        batch.push(next)
+        count += next.messages.length
+        bytes += next.bytes
+      }
+      this.pendingMessages -= count
+      this.pendingBytes -= bytes
+      try {
+        this.connecting ??= this.producer.connect()
+        await this.connecting
+        const byTopic = new Map<string, OutgoingMessage[]>()
+        for (const entry of batch) {
+          const list = byTopic.get(entry.topic)
+          if (list === undefined) byTopic.set(entry.topic, [...entry.messages])
+          else list.push(...entry.messages)
+        }
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({
+            topic,
+            messages: messages.map((m) => ({
+              key: m.key,
+              value: m.value,
+              headers: m.headers,
+              timestamp: m.timestamp === undefined ? undefined : String(m.timestamp),
+            })),
+          })),
+        })
+        for (const entry of batch) entry.resolve()
+      } catch (err) {
+        if (this.connecting !== undefined) this.connecting = this.connecting.catch(() => {})
+        const topics = [...new Set(batch.map((b) => b.topic))].join(', ')
+        const error = new ProduceError(topics, `producing to ${topics} failed: ${(err as Error).message}`,
+          { cause: err, retriable: isRetriable(err) })
+        for (const entry of batch) entry.reject(error)
+        // A failed connect must be retried by the next send, not remembered.
+        this.connecting = undefined
+      }
+    }
+  }
+}
+
+function toHeaders (headers: EachBatchPayload['batch']['messages'][number]['headers']): Headers {
+  const result: Headers = {}
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue
+    const first = Array.isArray(value) ? value[0] : value
+    if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first)
+  }
+  return result
+}
+
+class KafkaConsumer implements Consumer {
+  private consumer: KafkaJsConsumer | undefined
+  private current: Assignment[] = []
+  private ok = true
+  private readonly stopping = new AbortController()
+
+  constructor (
+    private readonly kafka: Kafka,
+    private readonly options: ConsumerOptions,
+    private readonly deadLetters: () => Producer,
+    private readonly logger: BusLogger
+  ) {}
+
+  async start (): Promise<void> {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 10)),
+      rebalanceTimeout: Math.max(sessionTimeout, 60_000),
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    })
+    this.consumer = consumer
+    const joined = new Promise<void>((resolve) => {
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        this.current = Object.entries(payload.memberAssignment)
+          .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))
+        resolve()
+      })
+    })
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error({ err: payload.error, groupId: this.options.groupId, restart: payload.restart }, 'consumer crashed')
+      if (!payload.restart) this.ok = false
+    })
+    await consumer.connect()
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true })
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async (payload) => { await this.eachBatch(payload) },
+    })
+    await joined
+  }
+
+  private async eachBatch ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return
+    const abort = new AbortController()
+    const onStop = (): void => abort.abort()
+    this.stopping.signal.addEventListener('abort', onStop)
+    // kafkajs reports a lost partition by isStale(); the processor sees it as an abort.
+    const watch = setInterval(() => { if (!isRunning() || isStale()) abort.abort() }, 100)
+    try {
+      const max = this.options.maxBatchSize ?? batch.messages.length
+      for (let start = 0; start < batch.messages.length; start += max) {
+        const messages: IncomingMessage[] = batch.messages.slice(start, start + max).map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key === null ? null : m.key.toString('utf8'),
+          value: m.value ?? Buffer.alloc(0),
+          headers: toHeaders(m.headers),
+          timestamp: Number(m.timestamp),
+        }))
+        const outcome = await processBatch({ topic: batch.topic, partition: batch.partition, messages }, {
+          groupId: this.options.groupId,
+          handler: this.options.handler,
+          retry: { ...defaultRetryPolicy, ...this.options.retry },
+          produceDeadLetters: async (topic, letters) => { await this.deadLetters().send(deadLetterTopicOf(topic), letters) },
+          heartbeat: async () => { await heartbeat() },
+          logger: this.logger,
+        }, abort.signal)
+        if (outcome.lastDone === undefined) return
+        resolveOffset(outcome.lastDone)
+        await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(outcome.lastDone) + 1n).toString() }])
+        if (outcome.lastDone !== messages.at(-1)?.offset) return
+        await heartbeat()
+      }
+    } finally {
+      clearInterval(watch)
+      this.stopping.signal.removeEventListener('abort', onStop)
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.stopping.abort()
+    // kafkajs waits for the running eachBatch (which commits what it finished), then leaves the group.
+    await this.consumer?.disconnect()
+    this.consumer = undefined
+    this.current = []
+  }
+
+  assignments (): Assignment[] {
+    return [...this.current]
+  }
+
+  healthy (): boolean {
+    return this.ok
+  }
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const
+  readonly kafka: Kafka
+  private readonly logger: BusLogger
+  private admin: Admin | undefined
+  private deadLetterProducer: Producer | undefined
+  private readonly producers = new Set<Producer>()
+  private readonly consumers = new Set<Consumer>()
+
+  constructor (private readonly options: KafkaBusOptions) {
+    this.logger = options.logger ?? silentLogger
+    this.kafka = createKafka(options)
+  }
+
+  private async connectedAdmin (): Promise<Admin> {
+    if (this.admin === undefined) {
+      const admin = this.kafka.admin()
+      await admin.connect()
+      this.admin = admin
+    }
+    return this.admin
+  }
+
+  async ensureTopics (specs: TopicSpec[]): Promise<void> {
+    const admin = await this.connectedAdmin()
+    const wanted = specs.flatMap((spec) => {
+      const names = spec.deadLetter === false ? [spec.name] : [spec.name, deadLetterTopicOf(spec.name)]
+      return names.map((name) => ({ name, partitions: spec.partitions, config: spec.config ?? {} }))
+    })
+    const existing = new Set(await admin.listTopics())
+    const missing = wanted.filter((t) => !existing.has(t.name))
+    try {
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+          })),
+        })
+      }
+    } catch (err) {
+      throw new BusError('BUS_ERR_TOPIC_SETUP', `creating topics ${missing.map((t) => t.name).join(', ')} failed: ${(err as Error).message}`,
+        { cause: err, retriable: isRetriable(err) })
+    }
+    const present = wanted.filter((t) => existing.has(t.name))
+    if (present.length > 0) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) })
+      for (const topic of topics) {
+        const spec = present.find((t) => t.name === topic.name)
+        if (spec !== undefined && topic.partitions.length !== spec.partitions) {
+          this.logger.warn({ topic: topic.name, partitions: topic.partitions.length, expected: spec.partitions },
+            'topic exists with a different partition count; leaving it as it is (changing it would move keys between partitions)')
+        }
+      }
+    }
+  }
+
+  producer (options?: ProducerOptions): Producer {
+    const producer = new BatchingProducer(this.kafka, { ...this.options.producer, ...options })
+    this.producers.add(producer)
+    return producer
+  }
+
+  consumer (options: ConsumerOptions): Consumer {
+    const consumer = new KafkaConsumer(this.kafka, options, () => {
+      this.deadLetterProducer ??= this.producer({ lingerMs: 0 })
+      return this.deadLetterProducer
+    }, this.logger)
+    this.consumers.add(consumer)
+    return consumer
+  }
+
+  async readAll (topic: string, options: { timeoutMs?: number } = {}): Promise<IncomingMessage[]> {
+    const admin = await this.connectedAdmin()
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]))
+    const collected: IncomingMessage[] = []
+    const done = (): boolean => [...ends].every(([partition, high]) =>
+      high === 0n || collected.some((m) => m.partition === partition && BigInt(m.offset) + 1n >= high))
+    if (done()) return []
+    const groupId = `earshot-read-${randomBytes(6).toString('hex')}`
+    const reader = this.consumer({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      sessionTimeoutMs: 10_000,
+      handler: async (batch) => { collected.push(...batch.messages) },
+    })
+    await reader.start()
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+    while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    await reader.stop()
+    this.consumers.delete(reader)
+    await admin.deleteGroups([groupId]).catch(() => {})
+    if (!done()) throw new BusError('BUS_ERR_TOPIC_SETUP', `reading ${topic} did not reach its end within ${options.timeoutMs ?? 30_000} ms`, { retriable: true })
+    return collected.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)))
+  }
+
+  async close (): Promise<void> {
+    for (const consumer of this.consumers) await consumer.stop()
+    for (const producer of this.producers) await producer.close()
+    await this.admin?.disconnect()
+    this.admin = undefined
+  }
+}
+
+export function createKafkaBus (options: KafkaBusOptions): KafkaBus {
+  return new KafkaBus(options)
+}
