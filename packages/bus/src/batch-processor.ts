@@ -13,6 +13,8 @@ export interface BatchProcessorOptions {
   /** Produces dead letters to the DLQ twin of `topic`; resolves once the broker acknowledged. */
   produceDeadLetters: (topic: string, messages: OutgoingMessage[]) => Promise<void>
   heartbeat: () => Promise<void>
+  /** False once the partition was taken away (Kafka rebalance): stop retrying, commit nothing more. */
+  stillOwned?: () => boolean
   logger: BusLogger
 }
 
@@ -51,7 +53,7 @@ type AttemptResult = 'done' | 'aborted' | 'poison'
 async function attempt (batch: Batch, options: BatchProcessorOptions, signal: AbortSignal, final: boolean): Promise<AttemptResult> {
   const { handler, retry, logger, groupId } = options
   for (let attempts = 1; ; attempts++) {
-    if (signal.aborted) return 'aborted'
+    if (signal.aborted || options.stillOwned?.() === false) return 'aborted'
     const deadLetters: OutgoingMessage[] = []
     const context = {
       signal,

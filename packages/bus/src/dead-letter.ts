@@ -1,22 +1,13 @@
+import { deadLetterHeaders, deadLetterTopic } from '@earshot/contracts'
 import { errorCode, errorMessage } from '@earshot/errors'
 import type { Headers, IncomingMessage, OutgoingMessage } from './types.js'
 
-export const DEAD_LETTER_SUFFIX = '.dlq'
+// The DLQ topic name and header names are part of the published contract (asyncapi.json).
+export { deadLetterHeaders }
 
 export function deadLetterTopicOf (topic: string): string {
-  return `${topic}${DEAD_LETTER_SUFFIX}`
+  return deadLetterTopic(topic)
 }
-
-/** Headers a dead letter carries beside the original key, value and headers. */
-export const deadLetterHeaders = {
-  error: 'earshot.dlq.error',
-  errorCode: 'earshot.dlq.error-code',
-  topic: 'earshot.dlq.topic',
-  partition: 'earshot.dlq.partition',
-  offset: 'earshot.dlq.offset',
-  consumerGroup: 'earshot.dlq.consumer-group',
-  failedAt: 'earshot.dlq.failed-at',
-} as const
 
 const MAX_REASON_LENGTH = 2000
 

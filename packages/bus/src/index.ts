@@ -1,6 +1,6 @@
 export { backoffDelay } from './backoff.js'
 export { processBatch, defaultRetryPolicy } from './batch-processor.js'
-export { DEAD_LETTER_SUFFIX, deadLetterHeaders, deadLetterTopicOf, readDeadLetter, toDeadLetter, type DeadLetterInfo } from './dead-letter.js'
+export { deadLetterHeaders, deadLetterTopicOf, readDeadLetter, toDeadLetter, type DeadLetterInfo } from './dead-letter.js'
 export { BusError, ProduceError, errorCodes, type ErrorCode } from './errors.js'
 export { createKafka, createKafkaBus, KafkaBus, type KafkaBusOptions } from './kafka-bus.js'
 export { type BusLogger, silentLogger } from './logger.js'
@@ -10,3 +10,4 @@ export type {
   Assignment, Batch, BatchContext, BatchHandler, Bus, Consumer, ConsumerOptions, Headers, IncomingMessage, OutgoingMessage,
   Producer, ProducerOptions, RetryPolicy, TopicSpec,
 } from './types.js'
+export { type DecodedEvent, type EventBatchHandler, eventHandler } from './event-handler.js'

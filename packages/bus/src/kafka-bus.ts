@@ -9,7 +9,7 @@ import { deadLetterTopicOf } from './dead-letter.js'
 import { BusError, ProduceError } from './errors.js'
 import { type BusLogger, silentLogger } from './logger.js'
 import type {
-  Assignment, Bus, Consumer, ConsumerOptions, Headers, IncomingMessage, OutgoingMessage, Producer, ProducerOptions, TopicSpec,
+  Assignment, Bus, Consumer, ConsumerOptions, Headers, IncomingMessage, OutgoingMessage, Producer, ProducerOptions, RetryPolicy, TopicSpec,
 } from './types.js'
 
 export interface KafkaBusOptions {
@@ -148,12 +148,9 @@ class BatchingProducer implements Producer {
           acks: -1,
           topicMessages: [...byTopic].map(([topic, messages]) => ({
             topic,
-            messages: messages.map((m) => ({
-              key: m.key,
-              value: m.value,
-              headers: m.headers,
-              timestamp: m.timestamp === undefined ? undefined : String(m.timestamp),
-            })),
+            messages: messages.map((m) => m.timestamp === undefined
+              ? m as { key: string, value: Buffer | string, headers?: Headers }
+              : { key: m.key, value: m.value, headers: m.headers, timestamp: String(m.timestamp) }),
           })),
         })
         for (const entry of batch) entry.resolve()
@@ -170,9 +167,14 @@ class BatchingProducer implements Producer {
   }
 }
 
+const noHeaders: Headers = Object.freeze({}) as Headers
+
 function toHeaders (headers: EachBatchPayload['batch']['messages'][number]['headers']): Headers {
+  if (headers === undefined) return noHeaders
+  const names = Object.keys(headers)
+  if (names.length === 0) return noHeaders
   const result: Headers = {}
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue
     const first = Array.isArray(value) ? value[0] : value
     if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first)
@@ -185,13 +187,16 @@ class KafkaConsumer implements Consumer {
   private current: Assignment[] = []
   private ok = true
   private readonly stopping = new AbortController()
+  private readonly retry: RetryPolicy
 
   constructor (
     private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
     private readonly deadLetters: () => Producer,
     private readonly logger: BusLogger
-  ) {}
+  ) {
+    this.retry = { ...defaultRetryPolicy, ...options.retry }
+  }
 
   async start (): Promise<void> {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000
@@ -228,40 +233,32 @@ class KafkaConsumer implements Consumer {
 
   private async eachBatch ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return
-    const abort = new AbortController()
-    const onStop = (): void => abort.abort()
-    this.stopping.signal.addEventListener('abort', onStop)
-    // kafkajs reports a lost partition by isStale(); the processor sees it as an abort.
-    const watch = setInterval(() => { if (!isRunning() || isStale()) abort.abort() }, 100)
-    try {
-      const max = this.options.maxBatchSize ?? batch.messages.length
-      for (let start = 0; start < batch.messages.length; start += max) {
-        const messages: IncomingMessage[] = batch.messages.slice(start, start + max).map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key === null ? null : m.key.toString('utf8'),
-          value: m.value ?? Buffer.alloc(0),
-          headers: toHeaders(m.headers),
-          timestamp: Number(m.timestamp),
-        }))
-        const outcome = await processBatch({ topic: batch.topic, partition: batch.partition, messages }, {
-          groupId: this.options.groupId,
-          handler: this.options.handler,
-          retry: { ...defaultRetryPolicy, ...this.options.retry },
-          produceDeadLetters: async (topic, letters) => { await this.deadLetters().send(deadLetterTopicOf(topic), letters) },
-          heartbeat: async () => { await heartbeat() },
-          logger: this.logger,
-        }, abort.signal)
-        if (outcome.lastDone === undefined) return
-        resolveOffset(outcome.lastDone)
-        await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(outcome.lastDone) + 1n).toString() }])
-        if (outcome.lastDone !== messages.at(-1)?.offset) return
-        await heartbeat()
-      }
-    } finally {
-      clearInterval(watch)
-      this.stopping.signal.removeEventListener('abort', onStop)
+    const max = this.options.maxBatchSize ?? batch.messages.length
+    const options = {
+      groupId: this.options.groupId,
+      handler: this.options.handler,
+      retry: this.retry,
+      produceDeadLetters: async (topic: string, letters: OutgoingMessage[]) => { await this.deadLetters().send(deadLetterTopicOf(topic), letters) },
+      heartbeat: async () => { await heartbeat() },
+      // kafkajs reports a lost partition by isStale(); the processor then stops retrying.
+      stillOwned: () => isRunning() && !isStale(),
+      logger: this.logger,
+    }
+    for (let start = 0; start < batch.messages.length; start += max) {
+      const messages: IncomingMessage[] = batch.messages.slice(start, start + max).map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key === null ? null : m.key.toString('utf8'),
+        value: m.value ?? Buffer.alloc(0),
+        headers: toHeaders(m.headers),
+        timestamp: Number(m.timestamp),
+      }))
+      const outcome = await processBatch({ topic: batch.topic, partition: batch.partition, messages }, options, this.stopping.signal)
+      if (outcome.lastDone === undefined) return
+      resolveOffset(outcome.lastDone)
+      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(outcome.lastDone) + 1n).toString() }])
+      if (outcome.lastDone !== messages.at(-1)?.offset) return
     }
   }
 

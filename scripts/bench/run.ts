@@ -1,0 +1,17 @@
+// npm run bench -- <name> [options]: benchmarks that print numbers (and write bench-results/<name>.json).
+import { runBusBenchmark } from './bus.js'
+
+const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  bus: runBusBenchmark,
+}
+
+const [name, ...args] = process.argv.slice(2)
+const run = name === undefined ? undefined : benchmarks[name]
+if (run === undefined) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [options]\n`)
+  process.exit(2)
+}
+run(args).then(() => process.exit(0), (err: unknown) => {
+  process.stderr.write(`bench ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+})
