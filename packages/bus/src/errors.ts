@@ -6,7 +6,6 @@ export const errorCodes = [
   'BUS_ERR_CLOSED',
   'BUS_ERR_INVALID_MESSAGE',
   'BUS_ERR_TOPIC_SETUP',
-  'BUS_ERR_RETRIES_EXHAUSTED',
 ] as const
 
 export type ErrorCode = typeof errorCodes[number]
