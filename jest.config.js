@@ -30,7 +30,7 @@ module.exports = {
       testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testing/jest/global-setup.cjs',
       globalTeardown: '<rootDir>/packages/testing/jest/global-teardown.cjs',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/packages/testing/jest/integration-setup.cjs'],
       slowTestThreshold: 20,
     },
   ],

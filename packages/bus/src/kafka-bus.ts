@@ -209,17 +209,21 @@ class KafkaConsumer implements Consumer {
       allowAutoTopicCreation: false,
     })
     this.consumer = consumer
-    const joined = new Promise<void>((resolve) => {
+    const joined = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         this.current = Object.entries(payload.memberAssignment)
           .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))
         resolve()
       })
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.logger.error({ err: payload.error, groupId: this.options.groupId, restart: payload.restart }, 'consumer crashed')
+        if (!payload.restart) {
+          this.ok = false
+          reject(payload.error)
+        }
+      })
     })
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error({ err: payload.error, groupId: this.options.groupId, restart: payload.restart }, 'consumer crashed')
-      if (!payload.restart) this.ok = false
-    })
+    joined.catch(() => {}) // observed below; a crash after start() returned must not become an unhandled rejection
     await consumer.connect()
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true })
     await consumer.run({

@@ -11,13 +11,14 @@ export const maxTextLength = 40_000
 const maxIdLength = 512
 
 /**
- * Tenant ids never contain ':' so the message key `<tenantId>:<conversationId>` splits
- * unambiguously at its first colon.
+ * Tenant ids are lower-case slugs (a UUID fits): the same rule as the `tenants` table's CHECK in
+ * packages/store, safe in URLs, topic keys and Redis keys, and never containing ':' so the message
+ * key `<tenantId>:<conversationId>` splits unambiguously at its first colon.
  */
-export const tenantIdPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+export const tenantIdPattern = /^[a-z0-9][a-z0-9-]{1,62}$/
 
 export const tenantIdSchema = z.string().regex(tenantIdPattern, {
-  error: 'expected 1–64 letters, digits, "_", "." or "-", starting with a letter or digit (no ":")',
+  error: 'expected 2–63 lower-case letters, digits or "-", starting with a letter or digit (no ":")',
 }).meta({ description: 'The brand (tenant) this belongs to. Never contains ":".' })
 
 export function idSchema (description: string) {

@@ -1,1 +1,9 @@
-export {}
+export { createPool, type Pool, type PoolClient, type PoolConfig, type Queryable } from './pool.js'
+export { withTransaction, type IsolationLevel, type TransactionOptions } from './transaction.js'
+export { migrate, defaultMigrationsDir, type AppliedMigration, type MigrateOptions } from './migrate.js'
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.js'
+export { type Logger, silentLogger } from './logger.js'
+export {
+  errorCodes, type ErrorCode, StoreError, MigrationChecksumError, MigrationFailedError, MigrationFileError, EmbeddedStartError,
+  type SqlErrorLocation,
+} from './errors.js'

@@ -203,6 +203,31 @@ export async function createDatabase (adminUrl: string, name: string): Promise<{
   }
 }
 
+const STALE_RUN_MS = 6 * 60 * 60 * 1000
+
+/**
+ * Drops run databases (`earshot_test_<base36 time><hex>`) left by runs that crashed before their
+ * teardown, once they are older than any run could be.
+ */
+async function dropStaleRunDatabases (adminUrl: string, now = Date.now()): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 })
+  await admin.connect()
+  const dropped: string[] = []
+  try {
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'earshot\\_test\\_%'")
+    for (const { datname } of rows) {
+      const started = parseInt(datname.slice('earshot_test_'.length, -6), 36)
+      if (Number.isFinite(started) && now - started > STALE_RUN_MS) {
+        await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`)
+        dropped.push(datname)
+      }
+    }
+  } finally {
+    await admin.end()
+  }
+  return dropped
+}
+
 export async function provisionInfrastructure (): Promise<Infrastructure> {
   const ci = process.env.CI === 'true' || process.env.CI === '1'
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
@@ -226,6 +251,7 @@ export async function provisionInfrastructure (): Promise<Infrastructure> {
 
     let database: { url: string, drop: () => Promise<void> }
     try {
+      await dropStaleRunDatabases(postgres.value)
       database = await createDatabase(postgres.value, `earshot_test_${runId}`)
     } catch (err) {
       throw new InfrastructureError(
