@@ -31,8 +31,9 @@ fetch() {
   command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven) or set KAFKA_BROKERS to a running broker"
   log "fetching Apache Kafka $version jars from Maven Central (once; cached in $libs)"
   rm -rf "$libs" && mkdir -p "$libs"
-  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >&2 \
-    || die "Maven could not fetch Apache Kafka $version; check access to Maven Central or set KAFKA_BROKERS"
+  mkdir -p "$cache"
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" \
+    >"$cache/maven.log" 2>&1 || { cat "$cache/maven.log" >&2; die "Maven could not fetch Apache Kafka $version; check access to Maven Central or set KAFKA_BROKERS"; }
   touch "$libs/.complete"
 }
 
