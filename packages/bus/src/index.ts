@@ -1,4 +1,4 @@
-export { backoffDelay } from './backoff.js'
+export { backoffDelay, sleep } from './backoff.js'
 export { processBatch, defaultRetryPolicy } from './batch-processor.js'
 export { deadLetterHeaders, deadLetterTopicOf, readDeadLetter, toDeadLetter, type DeadLetterInfo } from './dead-letter.js'
 export { BusError, ProduceError, errorCodes, type ErrorCode } from './errors.js'

@@ -21,6 +21,12 @@ export interface Cache {
   claim (key: string, ttlMs: number): Promise<boolean>
   /** `claim` for many keys in one round trip; results are in the order of `keys`, and a key repeated in `keys` is claimed once. */
   claimMany (keys: readonly string[], ttlMs: number): Promise<boolean[]>
+  /**
+   * Which of `keys` are currently claimed, without claiming anything. Ingest checks first, publishes,
+   * then claims: claiming before the broker acknowledged would lose a mention if the process died
+   * in between (the restart would take it for a duplicate).
+   */
+  claimedMany (keys: readonly string[]): Promise<boolean[]>
   /** Undo a claim (e.g. publishing failed), so a retry is not mistaken for a duplicate. */
   release (key: string): Promise<void>
 

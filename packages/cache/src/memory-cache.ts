@@ -89,6 +89,12 @@ export function createMemoryCache (options: MemoryCacheOptions = {}): MemoryCach
       return keys.map((key) => claimNow(key, ttlMs))
     },
 
+    async claimedMany (keys) {
+      assertOpen('claimedMany')
+      const at = now()
+      return keys.map((key) => isClaimed(key, at))
+    },
+
     async release (key) {
       assertOpen('release')
       claims.delete(key)

@@ -179,6 +179,14 @@ export function createRedisCache (options: RedisCacheOptions): Cache {
       })
     },
 
+    async claimedMany (keys) {
+      if (keys.length === 0) return []
+      return await run('claimedMany', async () => {
+        const values = await client.mget(keys.map((key) => keyOf.claim(key)))
+        return values.map((value) => value !== null)
+      })
+    },
+
     async release (key) {
       await run('release', async () => await client.del(keyOf.claim(key)))
     },

@@ -56,6 +56,22 @@ export function cacheContract (name: string, makeCache: MakeCache): void {
         expect(await cache.claimMany(['t1:x:a', 't1:x:e'], 60_000)).toEqual([false, true])
       })
 
+      test('claimedMany tells which keys are held without claiming any', async () => {
+        const cache = await open()
+        await cache.claim('t1:x:held', 60_000)
+        expect(await cache.claimedMany(['t1:x:held', 't1:x:free'])).toEqual([true, false])
+        expect(await cache.claimedMany(['t1:x:free'])).toEqual([false])
+        expect(await cache.claim('t1:x:free', 60_000)).toBe(true)
+        expect(await cache.claimedMany([])).toEqual([])
+      })
+
+      test('claimedMany forgets a claim once its ttl passed', async () => {
+        const cache = await open()
+        await cache.claim('t1:x:short', 100)
+        expect(await cache.claimedMany(['t1:x:short'])).toEqual([true])
+        await waitFor(async () => !(await cache.claimedMany(['t1:x:short']))[0], { timeoutMs: 3_000, what: 'the claim to expire' })
+      })
+
       test('claimMany claims a key repeated within one call only once', async () => {
         const cache = await open()
         expect(await cache.claimMany(['t1:x:r', 't1:x:r'], 60_000)).toEqual([true, false])
