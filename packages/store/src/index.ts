@@ -7,3 +7,7 @@ export {
   errorCodes, type ErrorCode, StoreError, MigrationChecksumError, MigrationFailedError, MigrationFileError, EmbeddedStartError,
   type SqlErrorLocation,
 } from './errors.js'
+export {
+  createTicketRepository, type EventBuilder, type MentionRow, type NewSchedule, type OutboxRow, type ScheduleRow, type TicketPriority,
+  type TicketRepository, type TicketRow, type TicketStatus,
+} from './ticket-repository.js'

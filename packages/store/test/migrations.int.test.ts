@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -133,9 +134,13 @@ describe.each(targets)('on $name', (target) => {
     const pool = openPool()
     const applied = await migrate(pool)
 
-    expect(applied.map((m) => m.fileName)).toEqual(['0001_tenants.sql'])
-    const { rows } = await pool.query('SELECT version, name, checksum FROM schema_migrations')
-    expect(rows).toEqual([{ version: 1, name: 'tenants', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    const files = readdirSync(path.join(__dirname, '..', 'migrations')).filter((f) => f.endsWith('.sql')).sort()
+    expect(files.slice(0, 2)).toEqual(['0001_tenants.sql', '0002_tickets.sql'])
+    expect(applied.map((m) => m.fileName)).toEqual(files)
+    const { rows } = await pool.query('SELECT version, name, checksum FROM schema_migrations ORDER BY version')
+    expect(rows).toEqual(files.map((file) => ({
+      version: Number(file.slice(0, 4)), name: file.slice(5, -4), checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })))
     await pool.query("INSERT INTO tenants (id, name) VALUES ('acme-eu', 'Acme Europe')")
     await expect(pool.query("INSERT INTO tenants (id, name) VALUES ('Not_Valid', 'x')")).rejects.toMatchObject({ code: '23514' })
   })

@@ -1,0 +1,253 @@
+import type { Queryable } from './pool.js'
+
+export type TicketStatus = 'open' | 'acknowledged' | 'escalated' | 'snoozed' | 'resolved' | 'closed'
+export type TicketPriority = 'low' | 'normal' | 'high' | 'critical'
+
+export interface TicketRow {
+  tenantId: string
+  id: string
+  conversationId: string
+  platform: string
+  status: TicketStatus
+  priority: TicketPriority
+  team: string | null
+  assignee: string | null
+  tags: string[]
+  sla: Record<string, unknown>
+  /** Sequence of the ticket's last event; `appendEvents` continues from it. */
+  lastSequence: number
+  createdAt: Date
+  updatedAt: Date
+  closedAt: Date | null
+}
+
+export interface MentionRow {
+  tenantId: string
+  id: string
+  conversationId: string
+  platform: string
+  createdAt: string
+  receivedAt: string
+  /** The whole classified event, as received. */
+  event: unknown
+}
+
+export interface OutboxRow {
+  id: string
+  tenantId: string
+  ticketId: string
+  sequence: number
+  eventId: string
+  messageKey: string
+  payload: unknown
+}
+
+export interface ScheduleRow {
+  id: string
+  tenantId: string
+  ticketId: string
+  kind: string
+  dueAt: Date
+  payload: Record<string, unknown>
+}
+
+export interface NewSchedule {
+  tenantId: string
+  ticketId: string
+  kind: string
+  dueAt: Date
+  payload?: Record<string, unknown>
+  /** Same key, same tenant: scheduled once, however often the batch is redelivered. */
+  dedupeKey: string
+}
+
+/** Builds an event for the sequence the repository assigns to it. */
+export type EventBuilder = (sequence: number) => { eventId: string, messageKey: string, payload: unknown }
+
+const CLOSED: TicketStatus[] = ['resolved', 'closed']
+
+interface TicketRecord {
+  tenant_id: string
+  id: string
+  conversation_id: string
+  platform: string
+  status: TicketStatus
+  priority: TicketPriority
+  team: string | null
+  assignee: string | null
+  tags: string[]
+  sla: Record<string, unknown>
+  last_sequence: number
+  created_at: Date
+  updated_at: Date
+  closed_at: Date | null
+}
+
+function toTicket (r: TicketRecord): TicketRow {
+  return {
+    tenantId: r.tenant_id,
+    id: r.id,
+    conversationId: r.conversation_id,
+    platform: r.platform,
+    status: r.status,
+    priority: r.priority,
+    team: r.team,
+    assignee: r.assignee,
+    tags: r.tags,
+    sla: r.sla,
+    lastSequence: r.last_sequence,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    closedAt: r.closed_at,
+  }
+}
+
+/**
+ * Tickets, their mentions, the outbox and schedules. Methods take the client of the caller's
+ * transaction: the router writes a whole batch (mentions, tickets, events, schedules) atomically.
+ * Every ticket and mention query is scoped by tenant; the outbox relay and the scheduler work
+ * across tenants by design and carry the tenant on every row.
+ */
+export function createTicketRepository () {
+  return {
+    /** Inserts mentions not stored yet; returns the ids that were new (a redelivery inserts nothing). */
+    async insertNewMentions (q: Queryable, rows: MentionRow[]): Promise<Set<string>> {
+      if (rows.length === 0) return new Set()
+      const { rows: inserted } = await q.query<{ tenant_id: string, id: string }>(
+        `INSERT INTO mentions (tenant_id, id, conversation_id, platform, created_at, received_at, event)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[])
+         ON CONFLICT (tenant_id, id) DO NOTHING
+         RETURNING tenant_id, id`,
+        [rows.map((r) => r.tenantId), rows.map((r) => r.id), rows.map((r) => r.conversationId), rows.map((r) => r.platform),
+          rows.map((r) => r.createdAt), rows.map((r) => r.receivedAt), rows.map((r) => JSON.stringify(r.event))])
+      return new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.id}`))
+    },
+
+    async assignMentions (q: Queryable, assignments: Array<{ tenantId: string, mentionId: string, ticketId: string }>): Promise<void> {
+      if (assignments.length === 0) return
+      await q.query(
+        `UPDATE mentions m SET ticket_id = a.ticket_id
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS a(tenant_id, id, ticket_id)
+         WHERE m.tenant_id = a.tenant_id AND m.id = a.id`,
+        [assignments.map((a) => a.tenantId), assignments.map((a) => a.mentionId), assignments.map((a) => a.ticketId)])
+    },
+
+    /**
+     * The conversation's open ticket, else its latest ticket closed since `reopenSince` (to be
+     * reopened), locked for this transaction so its events get contiguous sequences.
+     */
+    async lockActiveTicket (q: Queryable, tenantId: string, conversationId: string, reopenSince: Date): Promise<TicketRow | undefined> {
+      const { rows } = await q.query<TicketRecord>(
+        `SELECT * FROM tickets
+         WHERE tenant_id = $1 AND conversation_id = $2
+           AND (status <> ALL($3::text[]) OR closed_at >= $4)
+         ORDER BY (status <> ALL($3::text[])) DESC, updated_at DESC
+         LIMIT 1
+         FOR UPDATE`,
+        [tenantId, conversationId, CLOSED, reopenSince])
+      return rows[0] === undefined ? undefined : toTicket(rows[0])
+    },
+
+    async getTicket (q: Queryable, tenantId: string, ticketId: string, options: { lock?: boolean } = {}): Promise<TicketRow | undefined> {
+      const { rows } = await q.query<TicketRecord>(
+        `SELECT * FROM tickets WHERE tenant_id = $1 AND id = $2${options.lock === true ? ' FOR UPDATE' : ''}`, [tenantId, ticketId])
+      return rows[0] === undefined ? undefined : toTicket(rows[0])
+    },
+
+    async insertTicket (q: Queryable, t: TicketRow): Promise<void> {
+      await q.query(
+        `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, last_sequence, created_at, updated_at, closed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [t.tenantId, t.id, t.conversationId, t.platform, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla),
+          t.lastSequence, t.createdAt, t.updatedAt, t.closedAt])
+    },
+
+    /** Writes the mutable fields; `lastSequence` is owned by appendEvents. */
+    async updateTicket (q: Queryable, t: TicketRow): Promise<void> {
+      await q.query(
+        `UPDATE tickets SET status = $3, priority = $4, team = $5, assignee = $6, tags = $7, sla = $8, updated_at = $9, closed_at = $10
+         WHERE tenant_id = $1 AND id = $2`,
+        [t.tenantId, t.id, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla), t.updatedAt, t.closedAt])
+    },
+
+    /**
+     * Appends events to the outbox with the ticket's next sequences and advances its
+     * last_sequence, in the caller's transaction. The caller holds the ticket row lock
+     * (lockActiveTicket, getTicket with lock, or insertTicket), so sequences stay contiguous
+     * under concurrency.
+     */
+    async appendEvents (q: Queryable, ticket: TicketRow, events: EventBuilder[]): Promise<number> {
+      if (events.length === 0) return ticket.lastSequence
+      const built = events.map((build, i) => ({ sequence: ticket.lastSequence + i + 1, ...build(ticket.lastSequence + i + 1) }))
+      await q.query(
+        `INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)
+         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::jsonb[])`,
+        [ticket.tenantId, ticket.id, built.map((e) => e.sequence), built.map((e) => e.eventId), built.map((e) => e.messageKey),
+          built.map((e) => JSON.stringify(e.payload))])
+      const last = ticket.lastSequence + events.length
+      await q.query('UPDATE tickets SET last_sequence = $3 WHERE tenant_id = $1 AND id = $2', [ticket.tenantId, ticket.id, last])
+      ticket.lastSequence = last
+      return last
+    },
+
+    async mentionIds (q: Queryable, tenantId: string, ticketId: string, limit = 1000): Promise<string[]> {
+      const { rows } = await q.query<{ id: string }>(
+        'SELECT id FROM mentions WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id LIMIT $3', [tenantId, ticketId, limit])
+      return rows.map((r) => r.id)
+    },
+
+    /**
+     * The oldest unsent outbox rows, locked so that two relays never publish one row at the same
+     * time (SKIP LOCKED: the second relay takes the next rows instead of waiting). Call inside a
+     * transaction, publish, then `markSent` before committing.
+     */
+    async lockUnsent (q: Queryable, limit: number, options: { skipLocked?: boolean } = {}): Promise<OutboxRow[]> {
+      const { rows } = await q.query<{ id: string, tenant_id: string, ticket_id: string, sequence: number, event_id: string, message_key: string, payload: unknown }>(
+        `SELECT id, tenant_id, ticket_id, sequence, event_id, message_key, payload FROM outbox
+         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'}`, [limit])
+      return rows.map((r) => ({
+        id: String(r.id), tenantId: r.tenant_id, ticketId: r.ticket_id, sequence: r.sequence, eventId: r.event_id, messageKey: r.message_key, payload: r.payload,
+      }))
+    },
+
+    async markSent (q: Queryable, ids: string[], at: Date): Promise<void> {
+      if (ids.length === 0) return
+      await q.query('UPDATE outbox SET sent_at = $2 WHERE id = ANY($1::bigint[])', [ids, at])
+    },
+
+    async schedule (q: Queryable, items: NewSchedule[]): Promise<number> {
+      if (items.length === 0) return 0
+      const { rowCount } = await q.query(
+        `INSERT INTO schedules (tenant_id, ticket_id, kind, due_at, payload, dedupe_key)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::text[])
+         ON CONFLICT (tenant_id, dedupe_key) DO NOTHING`,
+        [items.map((i) => i.tenantId), items.map((i) => i.ticketId), items.map((i) => i.kind), items.map((i) => i.dueAt),
+          items.map((i) => JSON.stringify(i.payload ?? {})), items.map((i) => i.dedupeKey)])
+      return rowCount ?? 0
+    },
+
+    /**
+     * Claims due schedules and marks them fired in one statement. Inside the caller's transaction,
+     * so if firing fails the rollback returns them to pending; SKIP LOCKED lets several router
+     * replicas claim at once without ever firing one twice.
+     */
+    async claimDue (q: Queryable, now: Date, limit: number, options: { skipLocked?: boolean } = {}): Promise<ScheduleRow[]> {
+      const { rows } = await q.query<{ id: string, tenant_id: string, ticket_id: string, kind: string, due_at: Date, payload: Record<string, unknown> }>(
+        `UPDATE schedules s SET state = 'fired', fired_at = $1
+         WHERE s.id IN (
+           SELECT id FROM schedules WHERE state = 'pending' AND due_at <= $1
+           ORDER BY due_at, id LIMIT $2 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'})
+         RETURNING s.id, s.tenant_id, s.ticket_id, s.kind, s.due_at, s.payload`, [now, limit])
+      return rows.map((r) => ({ id: String(r.id), tenantId: r.tenant_id, ticketId: r.ticket_id, kind: r.kind, dueAt: r.due_at, payload: r.payload }))
+    },
+
+    async cancelSchedules (q: Queryable, tenantId: string, ticketId: string, kinds: string[]): Promise<number> {
+      const { rowCount } = await q.query(
+        'UPDATE schedules SET state = \'cancelled\' WHERE tenant_id = $1 AND ticket_id = $2 AND kind = ANY($3::text[]) AND state = \'pending\'',
+        [tenantId, ticketId, kinds])
+      return rowCount ?? 0
+    },
+  }
+}
+
+export type TicketRepository = ReturnType<typeof createTicketRepository>

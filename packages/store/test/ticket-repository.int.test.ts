@@ -1,0 +1,156 @@
+import { freshDatabase } from '@earshot/testing'
+import { createPool, createTicketRepository, migrate, type Pool, type TicketRow, withTransaction } from '../src/index.js'
+
+const repo = createTicketRepository()
+
+function ticket (overrides: Partial<TicketRow> = {}): TicketRow {
+  const now = new Date('2026-11-23T10:00:00Z')
+  return {
+    tenantId: 'acme-rail',
+    id: `tkt_${Math.random().toString(36).slice(2)}`,
+    conversationId: 'x:c1',
+    platform: 'x',
+    status: 'open',
+    priority: 'normal',
+    team: null,
+    assignee: null,
+    tags: [],
+    sla: {},
+    lastSequence: 0,
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+    ...overrides,
+  }
+}
+
+function mention (tenantId: string, id: string, conversationId = 'x:c1') {
+  return { tenantId, id, conversationId, platform: 'x', createdAt: '2026-11-23T09:59:00Z', receivedAt: '2026-11-23T09:59:01Z', event: { id } }
+}
+
+describe('ticket repository on real PostgreSQL', () => {
+  let pool: Pool
+  let drop: () => Promise<void>
+
+  beforeAll(async () => {
+    const db = await freshDatabase('tickets')
+    drop = db.drop
+    pool = createPool({ connectionString: db.url, max: 12 })
+    await migrate(pool)
+  })
+  afterAll(async () => {
+    await pool.end()
+    await drop()
+  })
+
+  test('a redelivered mention inserts nothing; only new ids are reported', async () => {
+    const first = await repo.insertNewMentions(pool, [mention('acme-rail', 'x:1'), mention('acme-rail', 'x:2')])
+    expect(first.size).toBe(2)
+    const again = await repo.insertNewMentions(pool, [mention('acme-rail', 'x:2'), mention('acme-rail', 'x:3'), mention('burger-co', 'x:2')])
+    expect([...again].map((k) => k.replace('\u0000', '/')).sort()).toEqual(['acme-rail/x:3', 'burger-co/x:2'])
+  })
+
+  test('the database refuses a second open ticket for one conversation, but not for another tenant', async () => {
+    await repo.insertTicket(pool, ticket({ conversationId: 'x:dup' }))
+    await expect(repo.insertTicket(pool, ticket({ conversationId: 'x:dup' }))).rejects.toThrow(/tickets_open_conversation/)
+    await repo.insertTicket(pool, ticket({ tenantId: 'burger-co', conversationId: 'x:dup' }))
+    await repo.insertTicket(pool, ticket({ conversationId: 'x:dup', status: 'closed', closedAt: new Date() }))
+  })
+
+  test('lockActiveTicket finds the open ticket, else one closed within the reopen window, scoped by tenant', async () => {
+    const open = ticket({ conversationId: 'x:open' })
+    const recentlyClosed = ticket({ conversationId: 'x:closed', status: 'resolved', closedAt: new Date('2026-11-23T09:00:00Z') })
+    const longClosed = ticket({ conversationId: 'x:old', status: 'closed', closedAt: new Date('2026-11-01T09:00:00Z') })
+    for (const t of [open, recentlyClosed, longClosed]) await repo.insertTicket(pool, t)
+    const since = new Date('2026-11-22T10:00:00Z')
+    await withTransaction(pool, async (tx) => {
+      expect((await repo.lockActiveTicket(tx, 'acme-rail', 'x:open', since))?.id).toBe(open.id)
+      expect((await repo.lockActiveTicket(tx, 'acme-rail', 'x:closed', since))?.id).toBe(recentlyClosed.id)
+      expect(await repo.lockActiveTicket(tx, 'acme-rail', 'x:old', since)).toBeUndefined()
+      expect(await repo.lockActiveTicket(tx, 'burger-co', 'x:open', since)).toBeUndefined()
+    })
+  })
+
+  test('events appended by concurrent transactions get contiguous sequences per ticket', async () => {
+    const t = ticket({ conversationId: 'x:busy' })
+    await repo.insertTicket(pool, t)
+    await Promise.all(Array.from({ length: 10 }, async (_, writer) => {
+      await withTransaction(pool, async (tx) => {
+        const locked = await repo.getTicket(tx, t.tenantId, t.id, { lock: true })
+        if (locked === undefined) throw new Error('ticket vanished')
+        await repo.appendEvents(tx, locked, Array.from({ length: 5 }, (_, n) => (sequence: number) => ({
+          eventId: `evt_${t.id}_${sequence}`, messageKey: `${t.tenantId}:${t.conversationId}`, payload: { writer, n, sequence },
+        })))
+      })
+    }))
+    const { rows } = await pool.query<{ sequence: number, payload: { writer: number, n: number } }>(
+      'SELECT sequence, payload FROM outbox WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY sequence', [t.tenantId, t.id])
+    expect(rows.map((r) => r.sequence)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    // Each writer's five events are consecutive: one transaction held the lock for all of them.
+    for (let i = 0; i < 50; i += 5) expect(new Set(rows.slice(i, i + 5).map((r) => r.payload.writer)).size).toBe(1)
+    expect((await repo.getTicket(pool, t.tenantId, t.id))?.lastSequence).toBe(50)
+  })
+
+  test('two schedulers claiming due rows at once fire each exactly once, and future rows wait', async () => {
+    const t = ticket({ conversationId: 'x:sched' })
+    await repo.insertTicket(pool, t)
+    const due = new Date('2026-11-23T10:00:00Z')
+    const items = Array.from({ length: 100 }, (_, i) => ({ tenantId: t.tenantId, ticketId: t.id, kind: 'follow_up', dueAt: due, dedupeKey: `${t.id}:follow_up:${i}` }))
+    expect(await repo.schedule(pool, [...items, { ...items[0]!, dueAt: new Date('2030-01-01T00:00:00Z'), dedupeKey: 'future' }])).toBe(101)
+    expect(await repo.schedule(pool, items)).toBe(0)
+    const fired: string[][] = [[], []]
+    await Promise.all([0, 1].map(async (worker) => {
+      for (;;) {
+        const claimed = await withTransaction(pool, async (tx) => {
+          const rows = await repo.claimDue(tx, new Date('2026-11-23T10:05:00Z'), 7)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          return rows
+        })
+        if (claimed.length === 0) break
+        fired[worker]!.push(...claimed.map((r) => r.id))
+      }
+    }))
+    const all = [...fired[0]!, ...fired[1]!]
+    expect(all).toHaveLength(100)
+    expect(new Set(all).size).toBe(100)
+    expect(fired[0]!.length).toBeGreaterThan(0)
+    expect(fired[1]!.length).toBeGreaterThan(0)
+  })
+
+  test('a claim rolled back returns the schedule to pending', async () => {
+    const t = ticket({ conversationId: 'x:rollback' })
+    await repo.insertTicket(pool, t)
+    await repo.schedule(pool, [{ tenantId: t.tenantId, ticketId: t.id, kind: 'sla_breach', dueAt: new Date('2026-11-23T10:00:00Z'), dedupeKey: 'rb' }])
+    await expect(withTransaction(pool, async (tx) => {
+      expect(await repo.claimDue(tx, new Date('2026-11-23T11:00:00Z'), 1000)).not.toHaveLength(0)
+      throw new Error('firing failed')
+    })).rejects.toThrow('firing failed')
+    const { rows } = await pool.query<{ state: string }>("SELECT state FROM schedules WHERE dedupe_key = 'rb'")
+    expect(rows[0]?.state).toBe('pending')
+  })
+
+  test('two relays locking unsent outbox rows at once see disjoint rows', async () => {
+    await pool.query('UPDATE outbox SET sent_at = now()')
+    const t = ticket({ conversationId: 'x:relay' })
+    await repo.insertTicket(pool, t)
+    await repo.appendEvents(pool, t, Array.from({ length: 20 }, () => (sequence: number) => ({ eventId: `evt_relay_${sequence}`, messageKey: 'k', payload: {} })))
+    const a = await pool.connect()
+    const b = await pool.connect()
+    try {
+      await a.query('BEGIN')
+      await b.query('BEGIN')
+      const first = await repo.lockUnsent(a, 12)
+      const second = await repo.lockUnsent(b, 12)
+      expect(first).toHaveLength(12)
+      expect(second).toHaveLength(8)
+      expect(new Set([...first, ...second].map((r) => r.sequence)).size).toBe(20)
+      await repo.markSent(a, first.map((r) => r.id), new Date())
+      await a.query('COMMIT')
+      await b.query('ROLLBACK')
+      expect(await repo.lockUnsent(pool, 100)).toHaveLength(8)
+    } finally {
+      a.release()
+      b.release()
+    }
+  })
+})
