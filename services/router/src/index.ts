@@ -1,0 +1,1 @@
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js'

@@ -1,0 +1,82 @@
+import { type Producer, sleep } from '@earshot/bus'
+import { topics } from '@earshot/contracts'
+import type { Logger } from '@earshot/observability'
+import { createTicketRepository, type Pool, withTransaction } from '@earshot/store'
+
+export interface OutboxRelayOptions {
+  pool: Pool
+  producer: Producer
+  logger: Logger
+  /** Rows published per transaction. */
+  batchSize?: number
+  /** Pause when the outbox is empty; `wake()` cuts it short when the router just wrote events. */
+  idleMs?: number
+  now?: () => Date
+}
+
+/**
+ * Publishes outbox rows to tickets.v1 in the order they were written, then marks them sent, in one
+ * transaction per batch. Relays lock rows without SKIP LOCKED on purpose: a second relay waits for
+ * the first instead of overtaking it, which keeps each ticket's events in sequence on the topic.
+ * A crash after publishing and before the commit republishes the batch: consumers dedupe by eventId.
+ */
+export function createOutboxRelay (options: OutboxRelayOptions) {
+  const repo = createTicketRepository()
+  const batchSize = options.batchSize ?? 500
+  const idleMs = options.idleMs ?? 200
+  const now = options.now ?? (() => new Date())
+  const log = options.logger.child({ component: 'outbox-relay' })
+  const abort = new AbortController()
+  let wakeup: AbortController | undefined
+  let loop: Promise<void> | undefined
+  let published = 0
+
+  /** Publishes one batch; returns how many rows it sent. */
+  async function relayOnce (): Promise<number> {
+    return await withTransaction(options.pool, async (tx) => {
+      const rows = await repo.lockUnsent(tx, batchSize, { skipLocked: false })
+      if (rows.length === 0) return 0
+      await options.producer.send(topics.tickets, rows.map((row) => ({
+        key: row.messageKey,
+        value: JSON.stringify(row.payload),
+        headers: { 'earshot.event-id': row.eventId },
+      })))
+      await repo.markSent(tx, rows.map((row) => row.id), now())
+      published += rows.length
+      return rows.length
+    })
+  }
+
+  async function run (): Promise<void> {
+    let failures = 0
+    while (!abort.signal.aborted) {
+      try {
+        const sent = await relayOnce()
+        failures = 0
+        if (sent === batchSize) continue
+      } catch (err) {
+        failures++
+        log.error({ err, failures }, 'publishing the outbox failed; retrying')
+      }
+      wakeup = new AbortController()
+      const stop = (): void => wakeup?.abort()
+      abort.signal.addEventListener('abort', stop, { once: true })
+      await sleep(failures === 0 ? idleMs : Math.min(10_000, idleMs * 2 ** failures), wakeup.signal)
+      abort.signal.removeEventListener('abort', stop)
+    }
+  }
+
+  return {
+    relayOnce,
+    start (): void { loop ??= run() },
+    /** Cuts the idle wait short: new events are waiting. */
+    wake (): void { wakeup?.abort() },
+    async stop (): Promise<void> {
+      abort.abort()
+      await loop
+    },
+    published: () => published,
+  }
+}
+
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>
