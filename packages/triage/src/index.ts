@@ -1,1 +1,10 @@
-export {}
+export { type BusinessCalendar, type BusinessInterval, type CalendarSpec, createBusinessCalendar, isValidTimezone, parseSpans, type Span, type Weekday, weekdays } from './calendar.js'
+export { type ConditionContext, type ConditionTrace, evaluateCondition, formatConditionTrace } from './conditions.js'
+export { type CoverageDecision, type CoverageReason, decideCoverage, handoverAt } from './coverage.js'
+export { formatDuration, formatDurationShort, parseDuration } from './duration.js'
+export { type ErrorCode, errorCodes, formatPolicyIssue, NoBusinessTimeError, PolicyError, type PolicyIssue, TriageArgumentError } from './errors.js'
+export { type Acknowledgement, type AppliedAction, type Decision, evaluate, type Notification, type RuleTrace, type ScheduledItem, type TriageInput } from './evaluate.js'
+export { formatPath, loadPolicy, type ParsePolicyResult, parsePolicy, type Policy } from './policy.js'
+export * from './policy-schema.js'
+export { addOnClock, elapsedOnClock, type SlaBudget, slaBudget, type SlaDeadline, slaDeadlines, type SlaState, slaState } from './sla.js'
+export { renderTemplate, type TemplateValues, type TemplateVariable, templatePlaceholders, templateVariables } from './template.js'
