@@ -1,0 +1,18 @@
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { createClassifier } from '../src/classifier.js'
+import { evaluateSet, formatSetResult, jsonSummary, loadEvalSets } from '../src/evaluate.js'
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, split: { type: 'string' }, json: { type: 'string' } } })
+if (values.data === undefined) {
+  console.error('usage: npm run eval -- --data <tweeteval folder | complaints.csv | mentions.jsonl> [--split NAME] [--json FILE]')
+  process.exit(2)
+}
+const classifier = createClassifier()
+console.log(`model ${classifier.modelVersion}`)
+const results = loadEvalSets(values.data, values.split).map((set) => evaluateSet(classifier, set))
+for (const result of results) console.log(formatSetResult(result))
+if (values.json !== undefined) {
+  writeFileSync(values.json, JSON.stringify({ modelVersion: classifier.modelVersion, ...jsonSummary(results) }, null, 2) + '\n')
+  console.log(`wrote ${values.json}`)
+}

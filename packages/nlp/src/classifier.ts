@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type SentimentLabel } from '@earshot/contracts'
+import { NlpModelError } from './errors.js'
+import { createFeaturizer, createSparseVector, type Featurizer, type SparseVector } from './features.js'
+import { detectLanguage, hasStopword, isLexiconLanguage } from './language.js'
+import { lexiconFor } from './lexicons.js'
+import { deserialiseLinearModel, type LinearModel, predictProbabilities } from './linear-model.js'
+import { markers, tokenise } from './tokenise.js'
+
+export const sentimentClasses: readonly SentimentLabel[] = ['negative', 'neutral', 'positive']
+
+/** What `npm run train` writes to models/manifest.json. */
+export interface ModelManifest {
+  modelVersion: string
+  sentiment: {
+    files: string[]
+    /** Added to each class's log-probability (order of `sentimentClasses`), tuned on val for macro recall. */
+    logOffsets: number[]
+  }
+  complaint: {
+    file: string
+    /** Probability at or above which a message is a complaint, tuned on val for macro-F1. */
+    threshold: number
+  }
+  trainedAt?: string
+  figures?: Record<string, number>
+}
+
+export interface ModelArtifacts {
+  manifest: ModelManifest
+  sentimentModels: LinearModel[]
+  complaintModel: LinearModel
+}
+
+export const defaultModelDir = join(__dirname, '..', 'models')
+
+export function loadModelArtifacts (dir = defaultModelDir): ModelArtifacts {
+  const manifestFile = join(dir, 'manifest.json')
+  if (!existsSync(manifestFile)) {
+    throw new NlpModelError('NLP_ERR_MODEL_MISSING', `${manifestFile} does not exist; run \`npm run train\` to build the models`)
+  }
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ModelManifest
+  const load = (file: string): LinearModel => {
+    const path = join(dir, file)
+    if (!existsSync(path)) throw new NlpModelError('NLP_ERR_MODEL_MISSING', `${path} is listed in manifest.json but missing; run \`npm run train\``)
+    return deserialiseLinearModel(readFileSync(path), path)
+  }
+  return { manifest, sentimentModels: manifest.sentiment.files.map(load), complaintModel: load(manifest.complaint.file) }
+}
+
+export interface SentimentResult {
+  label: SentimentLabel
+  /** Probability of the label (model), or |polarity| squashed to 0..1 (lexicon). */
+  score: number
+  /** `model` for the trained English model, `lexicon:<lang>` for natural's lexicon of that language. */
+  method: 'model' | `lexicon:${string}`
+  language: string
+}
+
+export interface ClassifyOptions {
+  /** The mention's `lang` tag, when the platform supplies one. */
+  lang?: string
+}
+
+export interface TextClassification {
+  language: string
+  sentiment: SentimentResult
+  complaint: { isComplaint: boolean, confidence: number }
+}
+
+/** Lexicon sentiment for es/fr/de/pt: scoped negation flips polarity, emoji markers count half. */
+function lexiconSentiment (language: 'es' | 'pt' | 'fr' | 'de', tokens: readonly string[]): SentimentResult {
+  const lexicon = lexiconFor(language)
+  let total = 0
+  let negated = false
+  for (const token of tokens) {
+    if (token === '!' || token === '?') negated = false
+    if (token === markers.positiveEmoji) total += 0.5
+    else if (token === markers.negativeEmoji) total -= 0.5
+    const word = token.startsWith(markers.negationPrefix) ? token.slice(markers.negationPrefix.length) : token
+    if (lexicon.negations.has(word)) {
+      negated = true
+      continue
+    }
+    const polarity = lexicon.polarity.get(word)
+    if (polarity !== undefined) total += negated ? -polarity : polarity
+  }
+  const label: SentimentLabel = total > 0.05 ? 'positive' : total < -0.05 ? 'negative' : 'neutral'
+  const score = label === 'neutral' ? 1 - Math.min(1, Math.abs(total)) : Math.min(1, 0.5 + Math.abs(total) / 2)
+  return { label, score, method: `lexicon:${language}`, language }
+}
+
+export interface Classifier {
+  readonly modelVersion: string
+  classify: (text: string, options?: ClassifyOptions) => TextClassification
+  classifySentiment: (text: string, options?: ClassifyOptions) => SentimentResult
+}
+
+/**
+ * A pure, synchronous classifier over loaded artifacts (default: this package's models/). Not safe to
+ * share between worker threads (it reuses buffers), and deterministic: same text, same output.
+ */
+export function createClassifier (artifacts: ModelArtifacts = loadModelArtifacts()): Classifier {
+  const { manifest, sentimentModels, complaintModel } = artifacts
+  // Models sharing a feature configuration share one extraction per text (the `text` it was made for).
+  interface SharedFeatures { featurizer: Featurizer, vector: SparseVector, text: string | undefined }
+  const featurizers = new Map<string, SharedFeatures>()
+  const featurizerFor = (model: LinearModel): SharedFeatures => {
+    const key = JSON.stringify(model.features)
+    let shared = featurizers.get(key)
+    if (shared === undefined) {
+      shared = { featurizer: createFeaturizer(model.features), vector: createSparseVector(), text: undefined }
+      featurizers.set(key, shared)
+    }
+    return shared
+  }
+  const featuresOf = (shared: SharedFeatures, text: string, tokens: readonly string[]): SparseVector => {
+    if (shared.text !== text) {
+      shared.featurizer.extractTokens(text, tokens, shared.vector)
+      shared.text = text
+    }
+    return shared.vector
+  }
+  const forget = (): void => { for (const shared of featurizers.values()) shared.text = undefined }
+  const sentimentViews = sentimentModels.map((model) => ({ model, featurizer: featurizerFor(model) }))
+  const complaintFeaturizer = featurizerFor(complaintModel)
+  const probabilities = new Float64Array(sentimentClasses.length)
+  const summed = new Float64Array(sentimentClasses.length)
+  const binary = new Float64Array(2)
+  const offsets = manifest.sentiment.logOffsets
+
+  const modelSentiment = (text: string, tokens: readonly string[], language: string): SentimentResult => {
+    summed.fill(0)
+    for (const { model, featurizer } of sentimentViews) {
+      predictProbabilities(model, featuresOf(featurizer, text, tokens), probabilities)
+      for (let k = 0; k < summed.length; k++) summed[k] = (summed[k] as number) + (probabilities[k] as number) / sentimentViews.length
+    }
+    let best = 0
+    let bestScore = -Infinity
+    for (let k = 0; k < summed.length; k++) {
+      const score = Math.log(summed[k] as number) + (offsets[k] ?? 0)
+      if (score > bestScore) {
+        best = k
+        bestScore = score
+      }
+    }
+    return { label: sentimentClasses[best] as SentimentLabel, score: summed[best] as number, method: 'model', language }
+  }
+
+  const sentimentOf = (text: string, tokens: readonly string[], options: ClassifyOptions): SentimentResult => {
+    const { language } = detectLanguage(text, tokens, options.lang)
+    if (isLexiconLanguage(language) && (options.lang !== undefined || hasStopword(language, tokens))) {
+      return lexiconSentiment(language, tokens)
+    }
+    return modelSentiment(text, tokens, language)
+  }
+
+  return {
+    modelVersion: manifest.modelVersion,
+    classifySentiment: (text, options = {}) => {
+      forget()
+      return sentimentOf(text, tokenise(text), options)
+    },
+    classify: (text, options = {}) => {
+      forget()
+      const tokens = tokenise(text)
+      const sentiment = sentimentOf(text, tokens, options)
+      predictProbabilities(complaintModel, featuresOf(complaintFeaturizer, text, tokens), binary)
+      const confidence = binary[1] as number
+      return { language: sentiment.language, sentiment, complaint: { isComplaint: confidence >= manifest.complaint.threshold, confidence } }
+    },
+  }
+}

@@ -1,0 +1,159 @@
+import { lexiconFor } from './lexicons.js'
+import { markers, normaliseForCharacters, tokenise } from './tokenise.js'
+
+export interface FeatureConfig {
+  /** log2 of the number of hash buckets. */
+  bits: number
+  wordBigrams: boolean
+  /** Character n-gram lengths, inclusive; `charMax: 0` turns them off. */
+  charMin: number
+  charMax: number
+  /** AFINN and emoji polarity sums as extra features. */
+  lexicon: boolean
+}
+
+export const defaultFeatureConfig: FeatureConfig = { bits: 18, wordBigrams: true, charMin: 3, charMax: 5, lexicon: true }
+
+/** A reusable sparse vector: the first `length` entries of `indices`/`values` are live. */
+export interface SparseVector {
+  indices: Int32Array
+  values: Float32Array
+  length: number
+}
+
+export function createSparseVector (capacity = 4096): SparseVector {
+  return { indices: new Int32Array(capacity), values: new Float32Array(capacity), length: 0 }
+}
+
+const fnvOffset = 0x811c9dc5
+const fnvPrime = 0x01000193
+
+function fnvString (seed: number, text: string): number {
+  let hash = seed
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), fnvPrime)
+  return hash
+}
+
+// FNV's low bits are weak on short keys; murmur3's finaliser spreads them before masking.
+function finalise (hash: number): number {
+  hash ^= hash >>> 16
+  hash = Math.imul(hash, 0x85ebca6b)
+  hash ^= hash >>> 13
+  hash = Math.imul(hash, 0xc2b2ae35)
+  return hash ^ (hash >>> 16)
+}
+
+const unigramSeed = fnvString(fnvOffset, 'w:')
+const bigramSeed = fnvString(fnvOffset, 'b:')
+const charSeed = fnvString(fnvOffset, 'c:')
+
+function push (vector: SparseVector, index: number, value: number): void {
+  if (vector.length === vector.indices.length) {
+    const indices = new Int32Array(vector.indices.length * 2)
+    indices.set(vector.indices)
+    const values = new Float32Array(vector.values.length * 2)
+    values.set(vector.values)
+    vector.indices = indices
+    vector.values = values
+  }
+  vector.indices[vector.length] = index
+  vector.values[vector.length] = value
+  vector.length++
+}
+
+export interface LexiconSummary {
+  positive: number
+  negative: number
+  last: number
+}
+
+/** The English lexicons natural ships; each adds its own polarity features. */
+export const englishLexiconTypes = ['afinn', 'senticon', 'pattern'] as const
+
+/** Polarity sums over tokens for one lexicon; `NEG_` tokens count at half weight with the opposite sign. */
+export function summariseLexicon (tokens: readonly string[], polarity: ReadonlyMap<string, number>): LexiconSummary {
+  const summary = { positive: 0, negative: 0, last: 0 }
+  for (const token of tokens) {
+    let score: number | undefined
+    if (token === markers.positiveEmoji) score = 0.5
+    else if (token === markers.negativeEmoji) score = -0.5
+    else if (token.startsWith(markers.negationPrefix)) {
+      const base = polarity.get(token.slice(markers.negationPrefix.length))
+      score = base === undefined ? undefined : -base / 2
+    } else score = polarity.get(token)
+    if (score === undefined) continue
+    if (score > 0) summary.positive += score
+    else summary.negative -= score
+    summary.last = score
+  }
+  return summary
+}
+
+// Word and character features are scaled to unit length separately, so the ~300 character n-grams
+// of a tweet do not drown its ~40 word features.
+function normalise (vector: SparseVector, from: number, to: number): void {
+  const scale = to === from ? 1 : 1 / Math.sqrt(to - from)
+  for (let i = from; i < to; i++) vector.values[i] = scale
+}
+
+const lexiconFeatureNames = ['pos', 'neg', 'last', 'haspos', 'hasneg', 'none'] as const
+
+function addLexiconFeatures (out: SparseVector, indices: readonly number[], summary: LexiconSummary): void {
+  const values = [
+    Math.log1p(summary.positive), Math.log1p(summary.negative), summary.last,
+    summary.positive > 0 ? 1 : 0, summary.negative > 0 ? 1 : 0,
+    summary.positive === 0 && summary.negative === 0 ? 1 : 0,
+  ]
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number
+    if (value !== 0) push(out, indices[i] as number, value)
+  }
+}
+
+export interface Featurizer {
+  readonly config: FeatureConfig
+  /** Fills `out` (reset first) with the hashed features of `text`; returns it. */
+  extract: (text: string, out: SparseVector) => SparseVector
+  extractTokens: (text: string, tokens: readonly string[], out: SparseVector) => SparseVector
+}
+
+export function createFeaturizer (config: FeatureConfig): Featurizer {
+  const mask = (1 << config.bits) - 1
+  const lexicons = englishLexiconTypes.map((type) => ({
+    polarity: lexiconFor('en', type).polarity,
+    indices: lexiconFeatureNames.map((name) => finalise(fnvString(fnvOffset, `${type}:${name}`)) & mask),
+  }))
+  const extractTokens = (text: string, tokens: readonly string[], out: SparseVector): SparseVector => {
+    out.length = 0
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string
+      push(out, finalise(fnvString(unigramSeed, token)) & mask, 1)
+      if (config.wordBigrams) {
+        const left = i === 0 ? '<S>' : tokens[i - 1] as string
+        push(out, finalise(fnvString(fnvString(fnvString(bigramSeed, left), ' '), token)) & mask, 1)
+      }
+    }
+    const wordCount = out.length
+    normalise(out, 0, wordCount)
+    if (config.charMax > 0) {
+      const chars = ' ' + normaliseForCharacters(text) + ' '
+      for (let start = 0; start < chars.length; start++) {
+        let hash = charSeed
+        for (let n = 1; n <= config.charMax && start + n <= chars.length; n++) {
+          hash = Math.imul(hash ^ chars.charCodeAt(start + n - 1), fnvPrime)
+          if (n >= config.charMin) push(out, finalise(hash) & mask, 1)
+        }
+      }
+    }
+    normalise(out, wordCount, out.length)
+    if (config.lexicon) {
+      for (const lexicon of lexicons) addLexiconFeatures(out, lexicon.indices, summariseLexicon(tokens, lexicon.polarity))
+    }
+    return out
+  }
+  return {
+    config,
+    extract: (text, out) => extractTokens(text, tokenise(text), out),
+    extractTokens,
+  }
+}

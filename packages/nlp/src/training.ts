@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type ModelManifest, sentimentClasses } from './classifier.js'
+import { readComplaintsCsv, readSemevalTsv, readTweetEvalSplit } from './datasets.js'
+import { createFeaturizer, createSparseVector, defaultFeatureConfig, type FeatureConfig, type SparseVector } from './features.js'
+import { createLinearModel, type LinearModel, predictProbabilities, serialiseLinearModel, type TrainingExample, trainLinearModel } from './linear-model.js'
+import { classificationReport } from './metrics.js'
+import { tokenise } from './tokenise.js'
+
+export interface ViewConfig {
+  features: FeatureConfig
+  epochs: number
+  learningRate: number
+}
+
+export interface TrainingConfig {
+  seed: number
+  l2: number
+  classBalance: number
+  /** Sentiment is the average of these views' probabilities. */
+  sentimentViews: ViewConfig[]
+  complaint: ViewConfig
+}
+
+/** Chosen on tweeteval-sentiment val and complaints-twitter val (README has the measurements). */
+export const defaultTrainingConfig: TrainingConfig = {
+  seed: 20260611,
+  l2: 1e-6,
+  classBalance: 1,
+  sentimentViews: [
+    { features: defaultFeatureConfig, epochs: 2, learningRate: 0.05 },
+  ],
+  complaint: { features: defaultFeatureConfig, epochs: 4, learningRate: 0.1 },
+}
+
+export interface DataPaths {
+  sentimentTrain: string
+  sentimentValDir: string
+  complaintsTrain: string
+  complaintsVal: string
+}
+
+export function defaultDataPaths (sharedDataDir: string): DataPaths {
+  return {
+    sentimentTrain: join(sharedDataDir, 'tweeteval-sentiment', 'semeval2013-2016_train.tsv'),
+    sentimentValDir: join(sharedDataDir, 'tweeteval-sentiment'),
+    complaintsTrain: join(sharedDataDir, 'complaints-twitter', 'train.csv'),
+    complaintsVal: join(sharedDataDir, 'complaints-twitter', 'val.csv'),
+  }
+}
+
+function copyVector (vector: SparseVector): SparseVector {
+  return { indices: vector.indices.slice(0, vector.length), values: vector.values.slice(0, vector.length), length: vector.length }
+}
+
+function featurise (config: FeatureConfig, rows: ReadonlyArray<{ text: string, y: number }>): TrainingExample[] {
+  const featurizer = createFeaturizer(config)
+  const buffer = createSparseVector()
+  return rows.map(({ text, y }) => ({ x: copyVector(featurizer.extractTokens(text, tokenise(text), buffer)), y }))
+}
+
+function argmaxWithOffsets (probabilities: ArrayLike<number>, offsets: readonly number[]): number {
+  let best = 0
+  let bestScore = -Infinity
+  for (let k = 0; k < probabilities.length; k++) {
+    const score = Math.log(probabilities[k] as number) + (offsets[k] ?? 0)
+    if (score > bestScore) {
+      best = k
+      bestScore = score
+    }
+  }
+  return best
+}
+
+function macroRecallOf (gold: readonly number[], probabilities: ReadonlyArray<ArrayLike<number>>, offsets: readonly number[]): number {
+  const labels = ['0', '1', '2']
+  const predicted = probabilities.map((p) => String(argmaxWithOffsets(p, offsets)))
+  return classificationReport(labels, gold.map(String), predicted).macroRecall
+}
+
+/**
+ * Log-prior offsets for negative and positive (neutral fixed at 0) on a coarse grid, kept only when
+ * they beat no offsets by more than half a point, so val noise is not fitted.
+ */
+function tuneOffsets (gold: readonly number[], probabilities: ReadonlyArray<ArrayLike<number>>): number[] {
+  let best = [0, 0, 0]
+  const baseline = macroRecallOf(gold, probabilities, best)
+  let bestRecall = baseline
+  for (let negative = -0.5; negative <= 1.0001; negative += 0.25) {
+    for (let positive = -0.5; positive <= 0.5001; positive += 0.25) {
+      const offsets = [negative, 0, positive]
+      const recall = macroRecallOf(gold, probabilities, offsets)
+      if (recall > bestRecall) {
+        best = offsets
+        bestRecall = recall
+      }
+    }
+  }
+  return bestRecall - baseline > 0.005 ? best : [0, 0, 0]
+}
+
+export function hashFiles (files: readonly string[]): string {
+  const hash = createHash('sha256')
+  for (const file of files) hash.update(readFileSync(file))
+  return hash.digest('hex')
+}
+
+export interface TrainingResult {
+  manifest: ModelManifest
+  files: Record<string, Buffer>
+}
+
+export function trainModels (paths: DataPaths, config: TrainingConfig = defaultTrainingConfig, log: (line: string) => void = () => {}): TrainingResult {
+  const dataHash = hashFiles([paths.sentimentTrain, join(paths.sentimentValDir, 'val_text.txt'), join(paths.sentimentValDir, 'val_labels.txt'), paths.complaintsTrain, paths.complaintsVal])
+  const modelVersion = `nlp-${createHash('sha256').update(JSON.stringify(config)).update(dataHash).digest('hex').slice(0, 12)}`
+  const options = { l2: config.l2, classBalance: config.classBalance, seed: config.seed, average: false }
+  const files: Record<string, Buffer> = {}
+  const figures: Record<string, number> = {}
+
+  const sentimentTrain = readSemevalTsv(paths.sentimentTrain).map((row) => ({ text: row.text, y: sentimentClasses.indexOf(row.label) }))
+  const sentimentVal = readTweetEvalSplit(paths.sentimentValDir, 'val').map((row) => ({ text: row.text, y: sentimentClasses.indexOf(row.label) }))
+  log(`sentiment: ${sentimentTrain.length} train, ${sentimentVal.length} val`)
+  const valProbabilities = sentimentVal.map(() => new Float64Array(sentimentClasses.length))
+  const sentimentFiles: string[] = []
+  config.sentimentViews.forEach((view, index) => {
+    const started = Date.now()
+    const train = featurise(view.features, sentimentTrain)
+    const val = featurise(view.features, sentimentVal)
+    const model = trainLinearModel(createLinearModel('softmax', [...sentimentClasses], view.features), train, {
+      ...options,
+      seed: config.seed + index,
+      epochs: view.epochs,
+      learningRate: view.learningRate,
+    })
+    const probabilities = new Float64Array(sentimentClasses.length)
+    val.forEach(({ x }, i) => {
+      predictProbabilities(model, x, probabilities)
+      const sum = valProbabilities[i] as Float64Array
+      for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) + (probabilities[k] as number) / config.sentimentViews.length
+    })
+    const alone = macroRecallOf(val.map((e) => e.y), val.map(({ x }) => Array.from(predictProbabilities(model, x, probabilities))), [0, 0, 0])
+    log(`sentiment view ${index} (${JSON.stringify(view)}): val macro-recall ${alone.toFixed(4)} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    figures[`sentiment.view${index}.macroRecall`] = alone
+    const file = `sentiment-${index}.bin`
+    files[file] = serialiseLinearModel(model)
+    sentimentFiles.push(file)
+  })
+  const gold = sentimentVal.map((row) => row.y)
+  figures['sentiment.ensemble.macroRecall'] = macroRecallOf(gold, valProbabilities, [0, 0, 0])
+  const logOffsets = tuneOffsets(gold, valProbabilities)
+  figures['sentiment.macroRecall'] = macroRecallOf(gold, valProbabilities, logOffsets)
+  log(`sentiment ensemble val macro-recall ${figures['sentiment.ensemble.macroRecall'].toFixed(4)}; with log offsets ${JSON.stringify(logOffsets)}: ${figures['sentiment.macroRecall'].toFixed(4)}`)
+
+  const complaintTrain = readComplaintsCsv(paths.complaintsTrain).map((row) => ({ text: row.text, y: row.label }))
+  const complaintVal = readComplaintsCsv(paths.complaintsVal).map((row) => ({ text: row.text, y: row.label }))
+  log(`complaint: ${complaintTrain.length} train, ${complaintVal.length} val`)
+  const view = config.complaint
+  const complaintModel: LinearModel = trainLinearModel(createLinearModel('binary', ['other', 'complaint'], view.features), featurise(view.features, complaintTrain), {
+    ...options,
+    epochs: view.epochs,
+    learningRate: view.learningRate,
+  })
+  const binary = new Float64Array(2)
+  const complaintProbabilities = featurise(view.features, complaintVal).map(({ x }) => (predictProbabilities(complaintModel, x, binary)[1] as number))
+  const complaintGold = complaintVal.map((row) => String(row.y))
+  const f1At = (threshold: number): number => classificationReport(['0', '1'], complaintGold, complaintProbabilities.map((p) => p >= threshold ? '1' : '0')).macroF1
+  let threshold = 0.5
+  for (let candidate = 0.3; candidate <= 0.7001; candidate += 0.05) if (f1At(candidate) > f1At(threshold) + 0.005) threshold = Math.round(candidate * 100) / 100
+  figures['complaint.macroF1@0.5'] = f1At(0.5)
+  figures['complaint.macroF1'] = f1At(threshold)
+  log(`complaint val macro-F1 ${figures['complaint.macroF1@0.5'].toFixed(4)} at 0.5; threshold ${threshold}: ${figures['complaint.macroF1'].toFixed(4)}`)
+  files['complaint.bin'] = serialiseLinearModel(complaintModel)
+
+  const manifest: ModelManifest = {
+    modelVersion,
+    sentiment: { files: sentimentFiles, logOffsets },
+    complaint: { file: 'complaint.bin', threshold },
+    figures,
+  }
+  return { manifest, files }
+}
+
+export function writeModels (dir: string, result: TrainingResult, config: TrainingConfig): void {
+  mkdirSync(dir, { recursive: true })
+  for (const [file, buffer] of Object.entries(result.files)) writeFileSync(join(dir, file), buffer)
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...result.manifest, config }, null, 2) + '\n')
+}
