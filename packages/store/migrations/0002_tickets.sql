@@ -12,6 +12,8 @@ CREATE TABLE mentions (
   received_at timestamptz NOT NULL,
   stored_at timestamptz NOT NULL DEFAULT now(),
   event jsonb NOT NULL,
+  -- The triage decision with its explanation: which rules matched and the values they saw.
+  decision jsonb,
   PRIMARY KEY (tenant_id, id)
 );
 CREATE INDEX mentions_ticket ON mentions (tenant_id, ticket_id, created_at);
@@ -27,6 +29,8 @@ CREATE TABLE tickets (
   assignee text,
   tags text[] NOT NULL DEFAULT '{}',
   sla jsonb NOT NULL DEFAULT '{}',
+  -- Coverage, the drafted or scheduled acknowledgement, the close reason.
+  details jsonb NOT NULL DEFAULT '{}',
   -- The sequence of the ticket's last event; events take the next ones under the row lock.
   last_sequence integer NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL,

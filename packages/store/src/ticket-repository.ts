@@ -14,6 +14,7 @@ export interface TicketRow {
   assignee: string | null
   tags: string[]
   sla: Record<string, unknown>
+  details: Record<string, unknown>
   /** Sequence of the ticket's last event; `appendEvents` continues from it. */
   lastSequence: number
   createdAt: Date
@@ -30,6 +31,14 @@ export interface MentionRow {
   receivedAt: string
   /** The whole classified event, as received. */
   event: unknown
+}
+
+export interface MentionAssignment {
+  tenantId: string
+  mentionId: string
+  ticketId: string
+  /** The triage decision and its explanation, kept for the API and audits. */
+  decision: unknown
 }
 
 export interface OutboxRow {
@@ -77,6 +86,7 @@ interface TicketRecord {
   assignee: string | null
   tags: string[]
   sla: Record<string, unknown>
+  details: Record<string, unknown>
   last_sequence: number
   created_at: Date
   updated_at: Date
@@ -95,6 +105,7 @@ function toTicket (r: TicketRecord): TicketRow {
     assignee: r.assignee,
     tags: r.tags,
     sla: r.sla,
+    details: r.details,
     lastSequence: r.last_sequence,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -123,13 +134,29 @@ export function createTicketRepository () {
       return new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.id}`))
     },
 
-    async assignMentions (q: Queryable, assignments: Array<{ tenantId: string, mentionId: string, ticketId: string }>): Promise<void> {
+    async assignMentions (q: Queryable, assignments: MentionAssignment[]): Promise<void> {
       if (assignments.length === 0) return
       await q.query(
-        `UPDATE mentions m SET ticket_id = a.ticket_id
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS a(tenant_id, id, ticket_id)
+        `UPDATE mentions m SET ticket_id = a.ticket_id, decision = a.decision
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS a(tenant_id, id, ticket_id, decision)
          WHERE m.tenant_id = a.tenant_id AND m.id = a.id`,
-        [assignments.map((a) => a.tenantId), assignments.map((a) => a.mentionId), assignments.map((a) => a.ticketId)])
+        [assignments.map((a) => a.tenantId), assignments.map((a) => a.mentionId), assignments.map((a) => a.ticketId),
+          assignments.map((a) => JSON.stringify(a.decision))])
+    },
+
+    /** Open tickets per tenant (the brand queue size, for overspill rules). */
+    async openTicketCounts (q: Queryable, tenantIds: string[]): Promise<Map<string, number>> {
+      const { rows } = await q.query<{ tenant_id: string, open: string }>(
+        `SELECT tenant_id, count(*) AS open FROM tickets
+         WHERE tenant_id = ANY($1::text[]) AND status <> ALL($2::text[]) GROUP BY tenant_id`, [tenantIds, CLOSED])
+      return new Map(rows.map((r) => [r.tenant_id, Number(r.open)]))
+    },
+
+    async cancelSchedulesOfKind (q: Queryable, tenantId: string, ticketId: string, kinds: string[]): Promise<number> {
+      const { rowCount } = await q.query(
+        `UPDATE schedules SET state = 'cancelled' WHERE tenant_id = $1 AND ticket_id = $2 AND kind = ANY($3::text[]) AND state = 'pending'`,
+        [tenantId, ticketId, kinds])
+      return rowCount ?? 0
     },
 
     /**
@@ -156,18 +183,18 @@ export function createTicketRepository () {
 
     async insertTicket (q: Queryable, t: TicketRow): Promise<void> {
       await q.query(
-        `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, last_sequence, created_at, updated_at, closed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [t.tenantId, t.id, t.conversationId, t.platform, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla),
-          t.lastSequence, t.createdAt, t.updatedAt, t.closedAt])
+          JSON.stringify(t.details), t.lastSequence, t.createdAt, t.updatedAt, t.closedAt])
     },
 
     /** Writes the mutable fields; `lastSequence` is owned by appendEvents. */
     async updateTicket (q: Queryable, t: TicketRow): Promise<void> {
       await q.query(
-        `UPDATE tickets SET status = $3, priority = $4, team = $5, assignee = $6, tags = $7, sla = $8, updated_at = $9, closed_at = $10
+        `UPDATE tickets SET status = $3, priority = $4, team = $5, assignee = $6, tags = $7, sla = $8, details = $9, updated_at = $10, closed_at = $11
          WHERE tenant_id = $1 AND id = $2`,
-        [t.tenantId, t.id, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla), t.updatedAt, t.closedAt])
+        [t.tenantId, t.id, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla), JSON.stringify(t.details), t.updatedAt, t.closedAt])
     },
 
     /**
@@ -239,13 +266,6 @@ export function createTicketRepository () {
            ORDER BY due_at, id LIMIT $2 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'})
          RETURNING s.id, s.tenant_id, s.ticket_id, s.kind, s.due_at, s.payload`, [now, limit])
       return rows.map((r) => ({ id: String(r.id), tenantId: r.tenant_id, ticketId: r.ticket_id, kind: r.kind, dueAt: r.due_at, payload: r.payload }))
-    },
-
-    async cancelSchedules (q: Queryable, tenantId: string, ticketId: string, kinds: string[]): Promise<number> {
-      const { rowCount } = await q.query(
-        'UPDATE schedules SET state = \'cancelled\' WHERE tenant_id = $1 AND ticket_id = $2 AND kind = ANY($3::text[]) AND state = \'pending\'',
-        [tenantId, ticketId, kinds])
-      return rowCount ?? 0
     },
   }
 }

@@ -16,6 +16,7 @@ function ticket (overrides: Partial<TicketRow> = {}): TicketRow {
     assignee: null,
     tags: [],
     sla: {},
+    details: {},
     lastSequence: 0,
     createdAt: now,
     updatedAt: now,

@@ -30,7 +30,7 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
   async function writeEvents (tenantId: string, tickets: number, eventsPerTicket: number): Promise<void> {
     const rows: TicketRow[] = Array.from({ length: tickets }, (_, i) => ({
       tenantId, id: `tkt_${i}`, conversationId: `x:c${i}`, platform: 'x', status: 'open', priority: 'normal', team: null, assignee: null,
-      tags: [], sla: {}, lastSequence: 0, createdAt: new Date(), updatedAt: new Date(), closedAt: null,
+      tags: [], sla: {}, details: {}, lastSequence: 0, createdAt: new Date(), updatedAt: new Date(), closedAt: null,
     }))
     for (const row of rows) await repo.insertTicket(pool, row)
     // Interleave tickets so one relay batch mixes them.
