@@ -29,15 +29,29 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
 
   async function writeEvents (tenantId: string, tickets: number, eventsPerTicket: number): Promise<void> {
     const rows: TicketRow[] = Array.from({ length: tickets }, (_, i) => ({
-      tenantId, id: `tkt_${i}`, conversationId: `x:c${i}`, platform: 'x', status: 'open', priority: 'normal', team: null, assignee: null,
-      tags: [], sla: {}, details: {}, lastSequence: 0, createdAt: new Date(), updatedAt: new Date(), closedAt: null,
+      tenantId,
+      id: `tkt_${i}`,
+      conversationId: `x:c${i}`,
+      platform: 'x',
+      status: 'open',
+      priority: 'normal',
+      team: null,
+      assignee: null,
+      tags: [],
+      sla: {},
+      details: {},
+      lastSequence: 0,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      closedAt: null,
     }))
     for (const row of rows) await repo.insertTicket(pool, row)
     // Interleave tickets so one relay batch mixes them.
     for (let n = 0; n < eventsPerTicket; n++) {
       for (const row of rows) {
         await repo.appendEvents(pool, row, [(sequence) => ({
-          eventId: `evt_${tenantId}_${row.id}_${sequence}`, messageKey: `${tenantId}:${row.conversationId}`,
+          eventId: `evt_${tenantId}_${row.id}_${sequence}`,
+          messageKey: `${tenantId}:${row.conversationId}`,
           payload: { tenantId, ticketId: row.id, sequence },
         })])
       }
