@@ -1,8 +1,9 @@
-import { type ClassifiedMention, messageKey, parseEvent, type TicketEvent, type TicketEventType, topics } from '@earshot/contracts'
+import type { ClassifiedMention } from '@earshot/contracts'
 import { createTicketRepository, type Pool, type TicketRow, withTransaction } from '@earshot/store'
 import { evaluate } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
+import { ticketEventBuilders } from './ticket-events.js'
 
 export interface TicketWriterOptions {
   pool: Pool
@@ -17,26 +18,6 @@ export interface WriteResult {
   duplicates: number
   events: number
   ticketsOpened: number
-}
-
-function snapshot (ticket: TicketRow, mentionIds: string[]): TicketEvent['ticket'] {
-  const sla = Object.fromEntries(Object.entries(ticket.sla).filter(([, v]) => typeof v === 'string'))
-  return {
-    ...ticket.details,
-    id: ticket.id,
-    tenantId: ticket.tenantId,
-    conversationId: ticket.conversationId,
-    status: ticket.status,
-    priority: ticket.priority,
-    ...(ticket.team === null ? {} : { team: ticket.team }),
-    ...(ticket.assignee === null ? {} : { assignee: ticket.assignee }),
-    platform: ticket.platform as TicketEvent['ticket']['platform'],
-    mentionIds,
-    tags: ticket.tags,
-    sla,
-    createdAt: ticket.createdAt.toISOString(),
-    updatedAt: ticket.updatedAt.toISOString(),
-  }
 }
 
 /**
@@ -91,20 +72,7 @@ export function createTicketWriter (options: TicketWriterOptions) {
         }
         await repo.schedule(tx, change.schedules)
         const ids = mentionIds.get(ticket.id) ?? [mention.id]
-        const occurredAt = at.toISOString()
-        await repo.appendEvents(tx, ticket, change.events.map((type: TicketEventType) => (sequence: number) => {
-          const event = parseEvent(topics.tickets, {
-            schemaVersion: 1,
-            eventId: `evt_${ticket.id}_${sequence}`,
-            type,
-            tenantId: ticket.tenantId,
-            ticketId: ticket.id,
-            sequence,
-            occurredAt,
-            ticket: snapshot(ticket, ids),
-          })
-          return { eventId: event.eventId, messageKey: messageKey(ticket.tenantId, ticket.conversationId), payload: event }
-        }))
+        await repo.appendEvents(tx, ticket, ticketEventBuilders(ticket, change.events, ids, at))
         result.events += change.events.length
         locked.set(conversation, ticket)
         assignments.push({ tenantId: mention.tenantId, mentionId: mention.id, ticketId: ticket.id, decision })

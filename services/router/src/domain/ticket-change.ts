@@ -98,6 +98,7 @@ export function ticketChange (existing: TicketRow | undefined, mention: Classifi
     ...base.details,
     coverage: decision.coverage,
     matchedRules: decision.matchedRules,
+    lastMessageAt: mention.receivedAt,
     ...(decision.closeReason === undefined ? {} : { closeReason: decision.closeReason }),
     ...(acknowledgement === null ? {} : { acknowledgement: { mode: acknowledgement.mode, template: acknowledgement.template, text: acknowledgement.text, sendAt: acknowledgement.sendAt, state: acknowledgement.mode === 'suggest' ? 'draft' : 'scheduled' } }),
   }

@@ -1,0 +1,109 @@
+import { sleep } from '@earshot/bus'
+import type { Platform } from '@earshot/contracts'
+import type { Logger } from '@earshot/observability'
+import { createTicketRepository, type Pool, withTransaction } from '@earshot/store'
+import { fireSchedule } from './domain/fire-schedule.js'
+import { ticketEventBuilders } from './ticket-events.js'
+
+/** Posts an acknowledgement on the platform; idempotent per (tenant, ticket, action). */
+export interface ReplySender {
+  reply: (request: { tenantId: string, ticketId: string, actionId: string, inReplyToMentionId: string, text: string }) => Promise<{ replyId: string }>
+}
+
+export interface SchedulerOptions {
+  pool: Pool
+  logger: Logger
+  now?: () => Date
+  replySenders?: Partial<Record<Platform, ReplySender>>
+  batchSize?: number
+  intervalMs?: number
+  /** Called after a tick wrote events (wakes the outbox relay). */
+  onEvents?: () => void
+}
+
+/**
+ * Fires due follow-ups, re-escalations, SLA checks, acknowledgements and handovers. Each tick
+ * claims due rows with FOR UPDATE SKIP LOCKED and applies them in the same transaction, so two
+ * router replicas never fire one schedule twice, and a failure returns it to pending.
+ */
+export function createScheduler (options: SchedulerOptions) {
+  const repo = createTicketRepository()
+  const now = options.now ?? (() => new Date())
+  const log = options.logger.child({ component: 'scheduler' })
+  const abort = new AbortController()
+  let loop: Promise<void> | undefined
+  let fired = 0
+
+  async function tickOnce (): Promise<{ claimed: number, events: number, skipped: number }> {
+    const at = now()
+    const result = await withTransaction(options.pool, async (tx) => {
+      const due = await repo.claimDue(tx, at, options.batchSize ?? 200)
+      let events = 0
+      let skipped = 0
+      for (const schedule of due) {
+        const ticket = await repo.getTicket(tx, schedule.tenantId, schedule.ticketId, { lock: true })
+        if (ticket === undefined) continue
+        const outcome = fireSchedule(ticket, schedule, at)
+        let next = outcome.ticket
+        const types = [...outcome.events]
+        if (outcome.reply !== undefined) {
+          const sender = options.replySenders?.[ticket.platform as Platform]
+          const acknowledgement = (ticket.details.acknowledgement ?? {}) as Record<string, unknown>
+          if (sender === undefined) {
+            next = { ...ticket, details: { ...ticket.details, acknowledgement: { ...acknowledgement, state: 'no_sender' } } }
+            log.warn({ tenantId: ticket.tenantId, ticketId: ticket.id, platform: ticket.platform }, 'no reply sender for this platform; acknowledgement left for a moderator')
+          } else {
+            const { replyId } = await sender.reply({
+              tenantId: ticket.tenantId, ticketId: ticket.id, actionId: outcome.reply.actionId, inReplyToMentionId: outcome.reply.mentionId, text: outcome.reply.text,
+            })
+            next = {
+              ...ticket,
+              status: ticket.status === 'open' ? 'acknowledged' : ticket.status,
+              updatedAt: at,
+              details: { ...ticket.details, respondedAt: at.toISOString(), acknowledgement: { ...acknowledgement, state: 'sent', replyId } },
+            }
+            types.push('ticket.acknowledged')
+          }
+        }
+        if (outcome.skipped !== undefined) {
+          skipped++
+          log.debug({ tenantId: ticket.tenantId, ticketId: ticket.id, kind: schedule.kind, reason: outcome.skipped }, 'schedule moot')
+        }
+        if (next !== ticket) await repo.updateTicket(tx, next)
+        if (types.length > 0) {
+          const ids = await repo.mentionIds(tx, next.tenantId, next.id)
+          await repo.appendEvents(tx, next, ticketEventBuilders(next, types, ids, at))
+          events += types.length
+        }
+      }
+      return { claimed: due.length, events, skipped }
+    })
+    fired += result.claimed
+    if (result.events > 0) options.onEvents?.()
+    return result
+  }
+
+  async function run (): Promise<void> {
+    while (!abort.signal.aborted) {
+      try {
+        const { claimed } = await tickOnce()
+        if (claimed === (options.batchSize ?? 200)) continue
+      } catch (err) {
+        log.error({ err }, 'firing due schedules failed; they stay pending and are retried')
+      }
+      await sleep(options.intervalMs ?? 1000, abort.signal)
+    }
+  }
+
+  return {
+    tickOnce,
+    start (): void { loop ??= run() },
+    async stop (): Promise<void> {
+      abort.abort()
+      await loop
+    },
+    fired: () => fired,
+  }
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>

@@ -1,0 +1,139 @@
+import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
+import { createLogger } from '@earshot/observability'
+import { createPool, migrate, type Pool } from '@earshot/store'
+import { freshDatabase } from '@earshot/testing'
+import { createPolicyBook, createScheduler, createTicketWriter, type ReplySender } from '../src/index.js'
+
+const policy = `
+version: 1
+timezone: Europe/London
+business_hours: { mon-fri: "09:00-17:00" }
+coverage: { in_hours: brand, out_of_hours: agency }
+permissions: { agency_may_reply: true }
+slas:
+  pre_breach: 0.8
+  critical: { first_response: 15m, clock: calendar }
+  high: { first_response: 1h }
+  normal: { first_response: 4h }
+  low: { first_response: 1d }
+rules:
+  - name: safety
+    when: { flag: safety }
+    then:
+      - escalate: { team: safety, priority: critical }
+      - acknowledge: { template: holding, mode: auto }
+    stop: true
+  - name: complaints get a follow-up
+    when: { intent: { label: complaint, min_confidence: 0.5 } }
+    then:
+      - follow_up: { after: 2h, unless: resolved, then: { escalate: { team: duty-manager } } }
+templates:
+  holding: "Hi {{author.handle}}, we are on it."
+`
+
+const logger = createLogger({ level: 'silent', name: 'scheduler-test' })
+const noFlags = { prRisk: false, pii: false, profanity: false, legalThreat: false, safety: false, spam: false }
+
+function mention (n: number, overrides: Partial<ClassifiedMention> = {}): ClassifiedMention {
+  return sampleClassifiedMention({
+    tenantId: 'acme-rail',
+    nativeId: String(1_900_000_000_000_000_000n + BigInt(n)),
+    conversationId: `x:conversation-${n}`,
+    url: undefined,
+    receivedAt: '2026-11-23T10:00:00Z',
+    classification: sampleClassification({ intents: [{ label: 'question', confidence: 0.9 }], urgency: { score: 40, level: 'normal', reasons: [] } }),
+    ...overrides,
+  })
+}
+
+describe('scheduler on real PostgreSQL with a controllable clock', () => {
+  let pool: Pool
+  let drop: () => Promise<void>
+  let clock = new Date('2026-11-23T10:00:00Z')
+  const now = (): Date => clock
+  const policies = createPolicyBook({ 'acme-rail': policy })
+
+  beforeAll(async () => {
+    const db = await freshDatabase('scheduler')
+    drop = db.drop
+    pool = createPool({ connectionString: db.url, max: 6 })
+    await migrate(pool)
+  })
+  afterAll(async () => {
+    await pool.end()
+    await drop()
+  })
+  afterEach(async () => {
+    await pool.query('TRUNCATE mentions, tickets, outbox, schedules')
+    clock = new Date('2026-11-23T10:00:00Z')
+  })
+
+  async function eventTypes (): Promise<string[]> {
+    const { rows } = await pool.query<{ type: string }>("SELECT payload->>'type' AS type FROM outbox ORDER BY id")
+    return rows.map((r) => r.type)
+  }
+
+  test('the pre-breach escalation and the breach are emitted on time, not before', async () => {
+    await createTicketWriter({ pool, policies, now }).writeBatch([mention(1)])
+    const scheduler = createScheduler({ pool, logger, now })
+    // normal: 4 business hours from 10:00 → due 14:00; pre-breach at 80% → 13:12.
+    clock = new Date('2026-11-23T13:11:59Z')
+    await scheduler.tickOnce()
+    expect(await eventTypes()).toEqual(['ticket.opened'])
+    clock = new Date('2026-11-23T13:12:00Z')
+    await scheduler.tickOnce()
+    expect(await eventTypes()).toEqual(['ticket.opened', 'ticket.escalated'])
+    const { rows } = await pool.query<{ priority: string, status: string }>('SELECT priority, status FROM tickets')
+    expect(rows[0]).toEqual({ priority: 'high', status: 'escalated' })
+    clock = new Date('2026-11-23T13:59:59Z')
+    await scheduler.tickOnce()
+    expect(await eventTypes()).toHaveLength(2)
+    clock = new Date('2026-11-23T14:00:00Z')
+    await scheduler.tickOnce()
+    expect(await eventTypes()).toEqual(['ticket.opened', 'ticket.escalated', 'ticket.sla_breached'])
+  })
+
+  test('an auto acknowledgement is posted once through the reply sender and stops the first-response clock', async () => {
+    const calls: unknown[] = []
+    const sender: ReplySender = { reply: async (request) => { calls.push(request); return { replyId: 'x:reply-1' } } }
+    await createTicketWriter({ pool, policies, now }).writeBatch([mention(2, { classification: sampleClassification({ flags: { ...noFlags, safety: true } }) })])
+    const scheduler = createScheduler({ pool, logger, now, replySenders: { x: sender } })
+    await scheduler.tickOnce()
+    await scheduler.tickOnce()
+    expect(calls).toEqual([expect.objectContaining({ text: 'Hi commuter_jo, we are on it.', inReplyToMentionId: mention(2).id })])
+    clock = new Date('2026-11-23T11:00:00Z')
+    await scheduler.tickOnce()
+    expect(await eventTypes()).toEqual(['ticket.opened', 'ticket.escalated', 'ticket.acknowledged'])
+    const { rows } = await pool.query<{ state: string }>("SELECT details->'acknowledgement'->>'state' AS state FROM tickets")
+    expect(rows[0]?.state).toBe('sent')
+  })
+
+  test('a follow-up does not fire when its unless holds', async () => {
+    await createTicketWriter({ pool, policies, now }).writeBatch([mention(3, { classification: sampleClassification() })])
+    await pool.query("UPDATE tickets SET status = 'resolved', closed_at = now()")
+    clock = new Date('2026-11-23T12:30:00Z')
+    await createScheduler({ pool, logger, now }).tickOnce()
+    expect(await eventTypes()).toEqual(['ticket.opened', 'ticket.follow_up_scheduled'])
+  })
+
+  test('two router replicas fire each follow-up exactly once', async () => {
+    const writer = createTicketWriter({ pool, policies, now })
+    await writer.writeBatch(Array.from({ length: 60 }, (_, i) => mention(100 + i, { classification: sampleClassification() })))
+    clock = new Date('2026-11-23T12:00:00Z')
+    const replicas = [0, 1].map(() => createScheduler({ pool, logger, now, batchSize: 7 }))
+    await Promise.all(replicas.map(async (scheduler) => {
+      while ((await scheduler.tickOnce()).claimed > 0);
+    }))
+    const types = await eventTypes()
+    // Each high-priority ticket (1 business hour to first response from 10:00) also passed its
+    // pre-breach (10:48) and breach (11:00) by 12:00: three schedules fired per ticket, once each.
+    expect(types.filter((t) => t === 'ticket.follow_up_due')).toHaveLength(60)
+    expect(types.filter((t) => t === 'ticket.sla_breached')).toHaveLength(60)
+    expect(types.filter((t) => t === 'ticket.escalated')).toHaveLength(120)
+    expect(replicas[0]!.fired() + replicas[1]!.fired()).toBe(180)
+    expect(replicas[0]!.fired()).toBeGreaterThan(0)
+    expect(replicas[1]!.fired()).toBeGreaterThan(0)
+    const { rows } = await pool.query<{ team: string }>('SELECT DISTINCT team FROM tickets')
+    expect(rows).toEqual([{ team: 'duty-manager' }])
+  })
+})
