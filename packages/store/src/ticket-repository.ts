@@ -154,7 +154,7 @@ export function createTicketRepository () {
 
     async cancelSchedulesOfKind (q: Queryable, tenantId: string, ticketId: string, kinds: string[]): Promise<number> {
       const { rowCount } = await q.query(
-        `UPDATE schedules SET state = 'cancelled' WHERE tenant_id = $1 AND ticket_id = $2 AND kind = ANY($3::text[]) AND state = 'pending'`,
+        'UPDATE schedules SET state = \'cancelled\' WHERE tenant_id = $1 AND ticket_id = $2 AND kind = ANY($3::text[]) AND state = \'pending\'',
         [tenantId, ticketId, kinds])
       return rowCount ?? 0
     },

@@ -5,3 +5,5 @@ export { createTicketWriter, type TicketWriter, type TicketWriterOptions, type W
 export { fireSchedule, type FiredSchedule } from './domain/fire-schedule.js'
 export { createScheduler, type ReplySender, type Scheduler, type SchedulerOptions } from './scheduler.js'
 export { ticketEventBuilders, ticketSnapshot } from './ticket-events.js'
+export { createRouterApp, type RouterApp, type RouterDeps } from './app.js'
+export { routerConfigSchema, type RouterConfig } from './config.js'
