@@ -1,8 +1,10 @@
 // npm run bench -- <name> [options]: benchmarks that print numbers (and write bench-results/<name>.json).
 import { runBusBenchmark } from './bus.js'
+import { runRouterBenchmark } from './router.js'
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: runBusBenchmark,
+  router: runRouterBenchmark,
 }
 
 const [name, ...args] = process.argv.slice(2)

@@ -175,6 +175,81 @@ export function createTicketRepository () {
       return rows[0] === undefined ? undefined : toTicket(rows[0])
     },
 
+    /**
+     * For many conversations at once: every ticket that is open, or closed since `reopenSince`,
+     * locked for this transaction. The caller picks per conversation (open first, else the latest).
+     */
+    async lockActiveTickets (q: Queryable, conversations: Array<{ tenantId: string, conversationId: string }>, reopenSince: Date): Promise<TicketRow[]> {
+      if (conversations.length === 0) return []
+      const { rows } = await q.query<TicketRecord>(
+        `SELECT t.* FROM tickets t
+         JOIN unnest($1::text[], $2::text[]) AS c(tenant_id, conversation_id)
+           ON t.tenant_id = c.tenant_id AND t.conversation_id = c.conversation_id
+         WHERE t.status <> ALL($3::text[]) OR t.closed_at >= $4
+         ORDER BY t.tenant_id, t.id
+         FOR UPDATE OF t`,
+        [conversations.map((c) => c.tenantId), conversations.map((c) => c.conversationId), CLOSED, reopenSince])
+      return rows.map(toTicket)
+    },
+
+    /** Inserts new tickets and writes changed ones (including last_sequence) in two statements. */
+    async saveTickets (q: Queryable, created: TicketRow[], changed: TicketRow[]): Promise<void> {
+      const columns = (rows: TicketRow[]) => [
+        rows.map((t) => t.tenantId), rows.map((t) => t.id), rows.map((t) => t.conversationId), rows.map((t) => t.platform),
+        rows.map((t) => t.status), rows.map((t) => t.priority), rows.map((t) => t.team), rows.map((t) => t.assignee),
+        rows.map((t) => JSON.stringify(t.tags)), rows.map((t) => JSON.stringify(t.sla)), rows.map((t) => JSON.stringify(t.details)),
+        rows.map((t) => t.lastSequence), rows.map((t) => t.createdAt), rows.map((t) => t.updatedAt), rows.map((t) => t.closedAt),
+      ]
+      const unnest = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+        $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[])
+        AS r(tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at)`
+      if (created.length > 0) {
+        await q.query(
+          `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at)
+           SELECT tenant_id, id, conversation_id, platform, status, priority, team, assignee,
+             ARRAY(SELECT jsonb_array_elements_text(tags)), sla, details, last_sequence, created_at, updated_at, closed_at
+           FROM ${unnest}`, columns(created))
+      }
+      if (changed.length > 0) {
+        await q.query(
+          `UPDATE tickets t SET status = r.status, priority = r.priority, team = r.team, assignee = r.assignee,
+             tags = ARRAY(SELECT jsonb_array_elements_text(r.tags)), sla = r.sla, details = r.details, last_sequence = r.last_sequence,
+             updated_at = r.updated_at, closed_at = r.closed_at
+           FROM ${unnest}
+           WHERE t.tenant_id = r.tenant_id AND t.id = r.id`, columns(changed))
+      }
+    },
+
+    /** Outbox rows with sequences already assigned (the caller holds the tickets' locks). */
+    async insertOutbox (q: Queryable, rows: Array<Omit<OutboxRow, 'id'>>): Promise<void> {
+      if (rows.length === 0) return
+      await q.query(
+        `INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])`,
+        [rows.map((r) => r.tenantId), rows.map((r) => r.ticketId), rows.map((r) => r.sequence), rows.map((r) => r.eventId),
+          rows.map((r) => r.messageKey), rows.map((r) => JSON.stringify(r.payload))])
+    },
+
+    /** Mention ids per ticket, oldest first. */
+    async mentionIdsOf (q: Queryable, tickets: Array<{ tenantId: string, ticketId: string }>): Promise<Map<string, string[]>> {
+      if (tickets.length === 0) return new Map()
+      const { rows } = await q.query<{ ticket_id: string, ids: string[] }>(
+        `SELECT m.ticket_id, array_agg(m.id ORDER BY m.created_at, m.id) AS ids FROM mentions m
+         JOIN unnest($1::text[], $2::text[]) AS t(tenant_id, ticket_id) ON m.tenant_id = t.tenant_id AND m.ticket_id = t.ticket_id
+         GROUP BY m.ticket_id`, [tickets.map((t) => t.tenantId), tickets.map((t) => t.ticketId)])
+      return new Map(rows.map((r) => [r.ticket_id, r.ids]))
+    },
+
+    async cancelPendingSchedules (q: Queryable, items: Array<{ tenantId: string, ticketId: string, kind: string }>): Promise<number> {
+      if (items.length === 0) return 0
+      const { rowCount } = await q.query(
+        `UPDATE schedules s SET state = 'cancelled'
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS c(tenant_id, ticket_id, kind)
+         WHERE s.tenant_id = c.tenant_id AND s.ticket_id = c.ticket_id AND s.kind = c.kind AND s.state = 'pending'`,
+        [items.map((i) => i.tenantId), items.map((i) => i.ticketId), items.map((i) => i.kind)])
+      return rowCount ?? 0
+    },
+
     async getTicket (q: Queryable, tenantId: string, ticketId: string, options: { lock?: boolean } = {}): Promise<TicketRow | undefined> {
       const { rows } = await q.query<TicketRecord>(
         `SELECT * FROM tickets WHERE tenant_id = $1 AND id = $2${options.lock === true ? ' FOR UPDATE' : ''}`, [tenantId, ticketId])

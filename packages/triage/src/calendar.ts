@@ -125,12 +125,38 @@ export function createBusinessCalendar (spec: CalendarSpec): BusinessCalendar {
     return intervals
   }
 
+  // Luxon date arithmetic dominates triage time; the same days come up for every mention of a batch,
+  // so the local day of a 15-minute bucket (every real UTC offset is a multiple of 15 minutes) and the
+  // merged intervals of a run of days are memoised, bounded so a long-lived process stays small.
+  const dayBefore = new Map<number, DateTime>()
+  const mergedDays = new Map<string, Array<[number, number]>>()
+  function dayBeforeLocalDate (ms: number): DateTime {
+    const bucket = Math.floor(ms / 900_000)
+    let day = dayBefore.get(bucket)
+    if (day === undefined) {
+      if (dayBefore.size >= 10_000) dayBefore.clear()
+      day = localDate(ms).minus({ days: 1 })
+      dayBefore.set(bucket, day)
+    }
+    return day
+  }
+  function mergedSpans (firstDay: DateTime, days: number): Array<[number, number]> {
+    const key = `${firstDay.toMillis()}|${days}`
+    let intervals = mergedDays.get(key)
+    if (intervals === undefined) {
+      if (mergedDays.size >= 10_000) mergedDays.clear()
+      intervals = merge(spansOnDays(firstDay, days))
+      mergedDays.set(key, intervals)
+    }
+    return intervals
+  }
+
   function intervalsBetweenMs (from: number, to: number): Array<[number, number]> {
     if (to <= from) return []
     // Start a day early: an overnight span from the day before may still be open at `from`.
-    const firstDay = localDate(from).minus({ days: 1 })
+    const firstDay = dayBeforeLocalDate(from)
     const days = Math.ceil((to - firstDay.toMillis()) / dayMs) + 2
-    return merge(spansOnDays(firstDay, days))
+    return mergedSpans(firstDay, days)
       .filter(([start, end]) => end > from && start < to)
       .map(([start, end]) => [Math.max(start, from), Math.min(end, to)])
   }

@@ -20,6 +20,10 @@ export interface RouterDeps {
   schedulerIntervalMs?: number
   groupId?: string
   sessionTimeoutMs?: number
+  /** Where a brand-new consumer group starts: earliest (default, nothing missed) or latest (benchmarks, replays elsewhere). */
+  startAt?: 'earliest' | 'latest'
+  /** Partitions written at the same time by one replica (each in its own transaction). */
+  partitionsConcurrently?: number
 }
 
 export type { ReplySender }
@@ -50,6 +54,10 @@ export function createRouterApp (deps: RouterDeps) {
   const consumer = deps.bus.consumer({
     groupId: deps.groupId ?? 'router',
     topics: [topics.mentionsClassified],
+    fromBeginning: deps.startAt !== 'latest',
+    // Batches of different partitions touch different conversations, so they can be written side by
+    // side; the handler waits on PostgreSQL, not the CPU.
+    partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 3,
     ...(deps.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: deps.sessionTimeoutMs }),
     handler: eventHandler(topics.mentionsClassified, async (events) => {
       const mentions = events.map(({ event }) => event)

@@ -1,5 +1,5 @@
 import type { ClassifiedMention } from '@earshot/contracts'
-import { createTicketRepository, type Pool, type TicketRow, withTransaction } from '@earshot/store'
+import { createTicketRepository, type NewSchedule, type Pool, type TicketRow, withTransaction } from '@earshot/store'
 import { evaluate } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
@@ -38,18 +38,38 @@ export function createTicketWriter (options: TicketWriterOptions) {
       const fresh = await repo.insertNewMentions(tx, mentions.map((m) => ({
         tenantId: m.tenantId, id: m.id, conversationId: m.conversationId, platform: m.platform, createdAt: m.createdAt, receivedAt: m.receivedAt, event: m,
       })))
-      const todo = mentions.filter((m, i) => fresh.has(`${m.tenantId}\u0000${m.id}`) && mentions.findIndex((o) => o.tenantId === m.tenantId && o.id === m.id) === i)
+      const seen = new Set<string>()
+      const todo = mentions.filter((m) => {
+        const key = `${m.tenantId}\u0000${m.id}`
+        if (!fresh.has(key) || seen.has(key)) return false
+        seen.add(key)
+        return true
+      })
       const result: WriteResult = { stored: todo.length, duplicates: mentions.length - todo.length, events: 0, ticketsOpened: 0 }
       if (todo.length === 0) return result
 
+      // Set-based: a handful of statements per batch, whatever its size.
+      const conversations = [...new Map(todo.map((m) => [`${m.tenantId}\u0000${m.conversationId}`, { tenantId: m.tenantId, conversationId: m.conversationId }])).values()]
+      const candidates = await repo.lockActiveTickets(tx, conversations, new Date(at.getTime() - reopenWindowMs))
+      const active = new Map<string, TicketRow>()
+      for (const ticket of candidates) {
+        const key = `${ticket.tenantId}\u0000${ticket.conversationId}`
+        const other = active.get(key)
+        const open = (t: TicketRow): boolean => t.status !== 'resolved' && t.status !== 'closed'
+        if (other === undefined || (open(ticket) && !open(other)) || (open(ticket) === open(other) && ticket.updatedAt > other.updatedAt)) active.set(key, ticket)
+      }
+      const mentionIds = await repo.mentionIdsOf(tx, [...active.values()].map((t) => ({ tenantId: t.tenantId, ticketId: t.id })))
       const queue = await repo.openTicketCounts(tx, [...new Set(todo.map((m) => m.tenantId))])
-      const locked = new Map<string, TicketRow>()
-      const mentionIds = new Map<string, string[]>()
+
+      const created = new Map<string, TicketRow>()
+      const changed = new Map<string, TicketRow>()
+      const outbox: Parameters<typeof repo.insertOutbox>[1] = []
+      const schedules = new Map<string, NewSchedule[]>()
+      const cancels: Array<{ tenantId: string, ticketId: string, kind: string }> = []
       const assignments = []
       for (const mention of todo) {
         const conversation = `${mention.tenantId}\u0000${mention.conversationId}`
-        const current = locked.get(conversation) ??
-          await repo.lockActiveTicket(tx, mention.tenantId, mention.conversationId, new Date(at.getTime() - reopenWindowMs))
+        const current = active.get(conversation)
         const decision = evaluate(options.policies.policyFor(mention.tenantId), {
           mention,
           ...(current === undefined
@@ -59,24 +79,34 @@ export function createTicketWriter (options: TicketWriterOptions) {
         }, at)
         const change = ticketChange(current, mention, decision, at)
         const { ticket } = change
+        const ticketKey = `${ticket.tenantId}\u0000${ticket.id}`
         if (change.isNew) {
-          await repo.insertTicket(tx, ticket)
+          created.set(ticketKey, ticket)
           queue.set(mention.tenantId, (queue.get(mention.tenantId) ?? 0) + 1)
           result.ticketsOpened++
-          mentionIds.set(ticket.id, [mention.id])
+        } else if (created.has(ticketKey)) {
+          created.set(ticketKey, ticket)
         } else {
-          await repo.updateTicket(tx, ticket)
-          const known = mentionIds.get(ticket.id) ?? await repo.mentionIds(tx, ticket.tenantId, ticket.id)
-          mentionIds.set(ticket.id, [...known, mention.id])
-          if (change.cancelKinds.length > 0) await repo.cancelSchedulesOfKind(tx, ticket.tenantId, ticket.id, change.cancelKinds)
+          changed.set(ticketKey, ticket)
         }
-        await repo.schedule(tx, change.schedules)
-        const ids = mentionIds.get(ticket.id) ?? [mention.id]
-        await repo.appendEvents(tx, ticket, ticketEventBuilders(ticket, change.events, ids, at))
+        const ids = [...(mentionIds.get(ticket.id) ?? []), mention.id]
+        mentionIds.set(ticket.id, ids)
+        // Later mentions supersede checks scheduled by earlier ones, in this batch and before it.
+        const pending = (schedules.get(ticketKey) ?? []).filter((item) => !change.cancelKinds.includes(item.kind))
+        schedules.set(ticketKey, [...pending, ...change.schedules])
+        if (!created.has(ticketKey)) for (const kind of change.cancelKinds) cancels.push({ tenantId: ticket.tenantId, ticketId: ticket.id, kind })
+        for (const build of ticketEventBuilders(ticket, change.events, ids, at)) {
+          ticket.lastSequence++
+          outbox.push({ tenantId: ticket.tenantId, ticketId: ticket.id, sequence: ticket.lastSequence, ...build(ticket.lastSequence) })
+        }
         result.events += change.events.length
-        locked.set(conversation, ticket)
+        active.set(conversation, ticket)
         assignments.push({ tenantId: mention.tenantId, mentionId: mention.id, ticketId: ticket.id, decision })
       }
+      await repo.saveTickets(tx, [...created.values()], [...changed.values()])
+      await repo.cancelPendingSchedules(tx, cancels)
+      await repo.schedule(tx, [...schedules.values()].flat())
+      await repo.insertOutbox(tx, outbox)
       await repo.assignMentions(tx, assignments)
       return result
     })
