@@ -87,14 +87,16 @@ export async function runRouterBenchmark (args: string[]): Promise<void> {
     const tick = 10
     const perTick = Math.max(1, Math.round(rate * tick / 1000))
     const begin = Date.now()
+    const sends: Array<Promise<void>> = []
     for (let sent = 0; sent < count; sent += perTick) {
       const due = begin + (sent / rate) * 1000
       const wait = due - Date.now()
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       const arrivals = mentions(Math.min(perTick, count - sent), 1_000_000 + sent, 2000, () => new Date().toISOString())
       for (const m of arrivals) sentAt.set(`${m.tenantId}/${m.id}`, Date.now())
-      void producer.send(topics.mentionsClassified, arrivals.map((m) => ({ key: messageKeyFor(m), value: encodeEvent(topics.mentionsClassified, m) })))
+      sends.push(producer.send(topics.mentionsClassified, arrivals.map((m) => ({ key: messageKeyFor(m), value: encodeEvent(topics.mentionsClassified, m) }))))
     }
+    await Promise.all(sends)
     const deadline = Date.now() + 60_000
     while (latencies.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
     const achieved = Math.round(count / ((Date.now() - begin) / 1000))
