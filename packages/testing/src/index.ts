@@ -3,3 +3,4 @@ export { createDatabase, databaseUrlFor, findRepoRoot, InfrastructureError, prov
 export { type HostPort, parseHostPort, probeRedis, probeTcp } from './probe.js'
 export { uniqueName } from './names.js'
 export { waitFor, waitForCount, type WaitOptions } from './wait.js'
+export { type AddTweetInput, type FakeX, type FakeXFault, type FakeXOptions, type FakeXPost, type FakeXRequest, type FakeXState, type FakeXTweet, type FakeXUser, startFakeX } from './fakes/x-server.js'

@@ -1,1 +1,8 @@
-export {}
+export { type App, type AppDeps, createApp } from './app.js'
+export { type Config, configSchema } from './config.js'
+export { errorCodes, type ErrorCode, IngestXError, ReplyFailedError, ReplyInDoubtError, SourceSettingsError } from './errors.js'
+export { normaliseTweet, type Normalised, type NormaliseContext, usersById } from './normalise.js'
+export { createReplySender, type ReplyRequest, type ReplyResult, type ReplySender, type ReplySenderOptions } from './reply-sender.js'
+export { loadSourcesFile } from './sources-file.js'
+export { createXClient, defaultXBaseUrl, type XClient, type XClientOptions } from './x-client.js'
+export { createXConnector, mapXError, parseXSourceSettings, type XConnectorOptions, type XSourceSettings, xSourceSettingsSchema } from './x-connector.js'
