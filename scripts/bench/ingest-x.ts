@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createKafkaBus } from '@earshot/bus'
+import { createMemoryCache, createRedisCache } from '@earshot/cache'
+import { topics } from '@earshot/contracts'
+import { createApp, createXClient } from '@earshot/ingest-x'
+import { createLogger, createMetrics } from '@earshot/observability'
+import { startFakeX } from '@earshot/testing'
+import { table } from './infra.js'
+import { kafkaForBench } from './local-kafka.js'
+
+/**
+ * Mentions/s from the fake X server (v2 wire format, driven through twitter-api-v2) through
+ * ingest-x's pollers (normalise, filter, dedupe in Redis, publish) into Kafka, acknowledged.
+ */
+export async function runIngestXBenchmark (args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { mentions: { type: 'string', default: '50000' }, sources: { type: 'string', default: '4' } } })
+  const total = Number(values.mentions)
+  const sourceCount = Number(values.sources)
+  const kafka = kafkaForBench()
+  const fake = await startFakeX({ rateLimit: { limit: 1_000_000, windowMs: 900_000 } })
+  const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'bench-ingest-x' })
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  const cache = process.env.BENCH_CACHE === 'memory' ? createMemoryCache() : createRedisCache({ url: redisUrl, prefix: `earshot-bench:${Date.now()}:` })
+  const metrics = createMetrics({ service: 'bench-ingest-x' })
+  try {
+    await bus.ensureTopics([{ name: topics.mentions, partitions: 6 }])
+    const brands = Array.from({ length: sourceCount }, (_, i) => fake.state.addUser({ id: String(5000 + i), username: `brand${i}`, name: `Brand ${i}` }))
+    const authors = Array.from({ length: 500 }, (_, i) => fake.state.addUser({
+      id: String(9000 + i), username: `user${i}`, name: `User ${i}`, public_metrics: { followers_count: i * 13, following_count: 1, tweet_count: 1, listed_count: 0 },
+    }))
+    const start = Date.UTC(2026, 10, 23, 8)
+    for (let i = 0; i < total; i++) {
+      const brand = brands[i % sourceCount]!
+      fake.state.addTweet({
+        text: `@${brand.username} my order ${i} never arrived, third time this month`,
+        author: authors[i % authors.length]!.id,
+        mentions: [brand.id],
+        createdAt: new Date(start + i * 100).toISOString(),
+      })
+    }
+    const sources = brands.map((brand, i) => ({
+      tenantId: `bench-${i}`, sourceId: 'x-mentions', platform: 'x' as const, pollIntervalMs: 60_000, maxGapMs: 600_000,
+      includeReposts: false, brandAccounts: [], settings: { kind: 'mentions', userId: brand.id },
+    }))
+    const app = createApp({
+      config: { X_MAX_RESULTS: 100, X_REQUEST_TIMEOUT: 10_000, INGEST_DEDUPE_TTL: 3_600_000 },
+      sources,
+      client: createXClient({ bearerToken: 'bench', baseUrl: fake.url }),
+      producer: bus.producer(),
+      cache,
+      metrics,
+      logger: createLogger({ level: 'warn', name: 'bench-ingest-x' }),
+    })
+    process.stderr.write(`ingest-x benchmark: ${total} mentions on ${sourceCount} X sources (pages of 100), broker ${kafka.version}, cache ${process.env.BENCH_CACHE === 'memory' ? 'memory' : 'Redis'}\n`)
+    const started = performance.now()
+    const outcomes = await Promise.all(app.pollers.map(async (poller) => await poller.pollOnce()))
+    const seconds = (performance.now() - started) / 1000
+    const published = outcomes.reduce((sum, o) => sum + o.published, 0)
+    const rate = Math.round(published / seconds)
+    const result = { mentions: total, sources: sourceCount, published, seconds: Number(seconds.toFixed(2)), mentionsPerSecond: rate, statuses: outcomes.map((o) => o.status) }
+    process.stdout.write(`\n${table([
+      ['ingest-x (fake X → twitter-api-v2 → Kafka, acknowledged)', 'value'],
+      ['mentions published', `${published.toLocaleString('en')} / ${total.toLocaleString('en')}`],
+      ['time', `${result.seconds} s`],
+      ['throughput', `${rate.toLocaleString('en')} mentions/s`],
+    ])}\n`)
+    mkdirSync('bench-results', { recursive: true })
+    writeFileSync(join('bench-results', 'ingest-x.json'), `${JSON.stringify(result, null, 2)}\n`)
+    process.stdout.write('\nwritten to bench-results/ingest-x.json\n')
+  } finally {
+    await bus.close()
+    await cache.close()
+    await fake.close()
+    kafka.stop()
+  }
+}
