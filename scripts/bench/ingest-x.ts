@@ -41,8 +41,14 @@ export async function runIngestXBenchmark (args: string[]): Promise<void> {
       })
     }
     const sources = brands.map((brand, i) => ({
-      tenantId: `bench-${i}`, sourceId: 'x-mentions', platform: 'x' as const, pollIntervalMs: 60_000, maxGapMs: 600_000,
-      includeReposts: false, brandAccounts: [], settings: { kind: 'mentions', userId: brand.id },
+      tenantId: `bench-${i}`,
+      sourceId: 'x-mentions',
+      platform: 'x' as const,
+      pollIntervalMs: 60_000,
+      maxGapMs: 600_000,
+      includeReposts: false,
+      brandAccounts: [],
+      settings: { kind: 'mentions', userId: brand.id },
     }))
     const app = createApp({
       config: { X_MAX_RESULTS: 100, X_REQUEST_TIMEOUT: 10_000, INGEST_DEDUPE_TTL: 3_600_000 },
