@@ -6,12 +6,25 @@ import { createMemoryCache, createRedisCache } from '@earshot/cache'
 import { topics } from '@earshot/contracts'
 import { createApp, createXClient } from '@earshot/ingest-x'
 import { createLogger, createMetrics } from '@earshot/observability'
-import { startFakeX } from '@earshot/testing'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { table } from './infra.js'
 import { kafkaForBench } from './local-kafka.js'
 
+async function startFakeXProcess (total: number, sources: number): Promise<{ url: string, brandIds: string[], stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(__dirname, 'fake-x-process.ts'), String(total), String(sources)],
+    { stdio: ['pipe', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`the fake X process exited with ${String(code)}`)))
+  })
+  const { url, brandIds } = JSON.parse(line) as { url: string, brandIds: string[] }
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return { url, brandIds, stop: async () => { child.stdin.end(); await exited } }
+}
+
 /**
- * Mentions/s from the fake X server (v2 wire format, driven through twitter-api-v2) through
+ * Mentions/s from the fake X server (in its own process) (v2 wire format, driven through twitter-api-v2) through
  * ingest-x's pollers (normalise, filter, dedupe in Redis, publish) into Kafka, acknowledged.
  */
 export async function runIngestXBenchmark (args: string[]): Promise<void> {
@@ -19,28 +32,14 @@ export async function runIngestXBenchmark (args: string[]): Promise<void> {
   const total = Number(values.mentions)
   const sourceCount = Number(values.sources)
   const kafka = kafkaForBench()
-  const fake = await startFakeX({ rateLimit: { limit: 1_000_000, windowMs: 900_000 } })
+  const fake = await startFakeXProcess(total, sourceCount)
   const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'bench-ingest-x' })
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
   const cache = process.env.BENCH_CACHE === 'memory' ? createMemoryCache() : createRedisCache({ url: redisUrl, prefix: `earshot-bench:${Date.now()}:` })
   const metrics = createMetrics({ service: 'bench-ingest-x' })
   try {
     await bus.ensureTopics([{ name: topics.mentions, partitions: 6 }])
-    const brands = Array.from({ length: sourceCount }, (_, i) => fake.state.addUser({ id: String(5000 + i), username: `brand${i}`, name: `Brand ${i}` }))
-    const authors = Array.from({ length: 500 }, (_, i) => fake.state.addUser({
-      id: String(9000 + i), username: `user${i}`, name: `User ${i}`, public_metrics: { followers_count: i * 13, following_count: 1, tweet_count: 1, listed_count: 0 },
-    }))
-    const start = Date.UTC(2026, 10, 23, 8)
-    for (let i = 0; i < total; i++) {
-      const brand = brands[i % sourceCount]!
-      fake.state.addTweet({
-        text: `@${brand.username} my order ${i} never arrived, third time this month`,
-        author: authors[i % authors.length]!.id,
-        mentions: [brand.id],
-        createdAt: new Date(start + i * 100).toISOString(),
-      })
-    }
-    const sources = brands.map((brand, i) => ({
+    const sources = fake.brandIds.map((userId, i) => ({
       tenantId: `bench-${i}`,
       sourceId: 'x-mentions',
       platform: 'x' as const,
@@ -48,7 +47,7 @@ export async function runIngestXBenchmark (args: string[]): Promise<void> {
       maxGapMs: 600_000,
       includeReposts: false,
       brandAccounts: [],
-      settings: { kind: 'mentions', userId: brand.id },
+      settings: { kind: 'mentions', userId },
     }))
     const app = createApp({
       config: { X_MAX_RESULTS: 100, X_REQUEST_TIMEOUT: 10_000, INGEST_DEDUPE_TTL: 3_600_000 },
@@ -78,7 +77,7 @@ export async function runIngestXBenchmark (args: string[]): Promise<void> {
   } finally {
     await bus.close()
     await cache.close()
-    await fake.close()
+    await fake.stop()
     kafka.stop()
   }
 }
