@@ -1,10 +1,12 @@
 // npm run bench -- <name> [options]: benchmarks that print numbers (and write bench-results/<name>.json).
+import { runClassifierBenchmark } from '../../packages/nlp/scripts/bench-classifier.js'
 import { runBusBenchmark } from './bus.js'
 import { runIngestXBenchmark } from './ingest-x.js'
 import { runRouterBenchmark } from './router.js'
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: runBusBenchmark,
+  classifier: runClassifierBenchmark,
   router: runRouterBenchmark,
   'ingest-x': runIngestXBenchmark,
 }

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { createClassifier } from '../src/classifier.js'
 import { evaluateSet, formatSetResult, jsonSummary, loadEvalSets } from '../src/evaluate.js'
+import { createMentionClassifier } from '../src/mention-classifier.js'
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, split: { type: 'string' }, json: { type: 'string' } } })
 if (values.data === undefined) {
-  console.error('usage: npm run eval -- --data <tweeteval folder | complaints.csv | mentions.jsonl> [--split NAME] [--json FILE]')
+  console.error('usage: npm run eval -- --data <tweeteval folder | complaints.csv | mentions.jsonl> [--split NAME (JSONL: train|heldout|all)] [--json FILE]')
   process.exit(2)
 }
-const classifier = createClassifier()
+const classifier = createMentionClassifier()
 console.log(`model ${classifier.modelVersion}`)
 const results = loadEvalSets(values.data, values.split).map((set) => evaluateSet(classifier, set))
 for (const result of results) console.log(formatSetResult(result))

@@ -13,6 +13,11 @@ export const sentimentClasses: readonly SentimentLabel[] = ['negative', 'neutral
 /** What `npm run train` writes to models/manifest.json. */
 export interface ModelManifest {
   modelVersion: string
+  /** One binary model per intent over the complaint model's features plus rule and model signals. */
+  intents?: {
+    files: Partial<Record<string, string>>
+    thresholds: Partial<Record<string, number>>
+  }
   sentiment: {
     files: string[]
     /** Added to each class's log-probability (order of `sentimentClasses`), tuned on val for macro recall. */
@@ -31,6 +36,7 @@ export interface ModelArtifacts {
   manifest: ModelManifest
   sentimentModels: LinearModel[]
   complaintModel: LinearModel
+  intentModels?: Partial<Record<string, LinearModel>>
 }
 
 export const defaultModelDir = join(__dirname, '..', 'models')
@@ -46,7 +52,11 @@ export function loadModelArtifacts (dir = defaultModelDir): ModelArtifacts {
     if (!existsSync(path)) throw new NlpModelError('NLP_ERR_MODEL_MISSING', `${path} is listed in manifest.json but missing; run \`npm run train\``)
     return deserialiseLinearModel(readFileSync(path), path)
   }
-  return { manifest, sentimentModels: manifest.sentiment.files.map(load), complaintModel: load(manifest.complaint.file) }
+  const artifacts: ModelArtifacts = { manifest, sentimentModels: manifest.sentiment.files.map(load), complaintModel: load(manifest.complaint.file) }
+  if (manifest.intents !== undefined) {
+    artifacts.intentModels = Object.fromEntries(Object.entries(manifest.intents.files).flatMap(([label, file]) => file === undefined ? [] : [[label, load(file)]]))
+  }
+  return artifacts
 }
 
 export interface SentimentResult {
@@ -65,6 +75,8 @@ export interface ClassifyOptions {
 
 export interface TextClassification {
   language: string
+  /** The `tokenise` output the models saw. */
+  tokens: readonly string[]
   sentiment: SentimentResult
   complaint: { isComplaint: boolean, confidence: number }
 }
@@ -95,6 +107,11 @@ export interface Classifier {
   readonly modelVersion: string
   classify: (text: string, options?: ClassifyOptions) => TextClassification
   classifySentiment: (text: string, options?: ClassifyOptions) => SentimentResult
+  /**
+   * The complaint model's feature vector for the text of the last `classify` call (valid until the
+   * next call). Callers may append entries but must restore `length` before classifying again.
+   */
+  lastFeatures: () => SparseVector
 }
 
 /**
@@ -158,6 +175,7 @@ export function createClassifier (artifacts: ModelArtifacts = loadModelArtifacts
 
   return {
     modelVersion: manifest.modelVersion,
+    lastFeatures: () => complaintFeaturizer.vector,
     classifySentiment: (text, options = {}) => {
       forget()
       return sentimentOf(text, tokenise(text), options)
@@ -168,7 +186,7 @@ export function createClassifier (artifacts: ModelArtifacts = loadModelArtifacts
       const sentiment = sentimentOf(text, tokens, options)
       predictProbabilities(complaintModel, featuresOf(complaintFeaturizer, text, tokens), binary)
       const confidence = binary[1] as number
-      return { language: sentiment.language, sentiment, complaint: { isComplaint: confidence >= manifest.complaint.threshold, confidence } }
+      return { language: sentiment.language, tokens, sentiment, complaint: { isComplaint: confidence >= manifest.complaint.threshold, confidence } }
     },
   }
 }

@@ -47,6 +47,15 @@ const unigramSeed = fnvString(fnvOffset, 'w:')
 const bigramSeed = fnvString(fnvOffset, 'b:')
 const charSeed = fnvString(fnvOffset, 'c:')
 
+/** The bucket of a named dense feature (rule hits, model outputs) in a `bits`-bit space. */
+export function hashFeature (name: string, bits: number): number {
+  return finalise(fnvString(fnvOffset, name)) & ((1 << bits) - 1)
+}
+
+export function pushFeature (vector: SparseVector, index: number, value: number): void {
+  push(vector, index, value)
+}
+
 function push (vector: SparseVector, index: number, value: number): void {
   if (vector.length === vector.indices.length) {
     const indices = new Int32Array(vector.indices.length * 2)

@@ -27,3 +27,15 @@ export { detectLanguage, type DetectedLanguage } from './language.js'
 export { evaluateSet, type EvalSet, formatSetResult, jsonSummary, loadEvalSets, type SetResult } from './evaluate.js'
 export { defaultTrainingConfig, type TrainingConfig, trainModels, writeModels } from './training.js'
 export { type ErrorCode, errorCodes, NlpDataError, NlpError, NlpModelError } from './errors.js'
+export {
+  classifyMention,
+  createMentionClassifier,
+  type LoadedClassifier,
+  type MentionClassifierOptions,
+  type MentionSignals,
+  reportedIntents,
+} from './mention-classifier.js'
+export { scoreUrgency, type Urgency, type UrgencyInput, urgencyBands } from './urgency.js'
+export { detectPii, luhnValid, type PiiKind } from './pii.js'
+export { hasProfanity } from './profanity.js'
+export { foldText, type RuleHits, ruleHits } from './rules.js'

@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ModelManifest, sentimentClasses } from './classifier.js'
+import { type Classifier, createClassifier, type ModelManifest, sentimentClasses } from './classifier.js'
+import { createIntentSignalAppender, type ModelledIntent, modelledIntents } from './intent-model.js'
+import { type LabelledMention, readLabelledMentions } from './labelled-mentions.js'
+import { createPrng, shuffleInPlace } from './prng.js'
+import { foldText, ruleHits } from './rules.js'
 import { readComplaintsCsv, readSemevalTsv, readTweetEvalSplit } from './datasets.js'
 import { createFeaturizer, createSparseVector, defaultFeatureConfig, type FeatureConfig, type SparseVector } from './features.js'
-import { createLinearModel, type LinearModel, predictProbabilities, serialiseLinearModel, type TrainingExample, trainLinearModel } from './linear-model.js'
+import { NlpError } from './errors.js'
+import { createLinearModel, deserialiseLinearModel, type LinearModel, predictProbabilities, serialiseLinearModel, type TrainingExample, trainLinearModel } from './linear-model.js'
 import { classificationReport } from './metrics.js'
 import { tokenise } from './tokenise.js'
 
@@ -21,6 +26,8 @@ export interface TrainingConfig {
   /** Sentiment is the average of these views' probabilities. */
   sentimentViews: ViewConfig[]
   complaint: ViewConfig
+  /** Per-intent binary models over the complaint view's features plus rule and model signals. */
+  intents: { epochs: number, learningRate: number, classBalance: number, folds: number }
 }
 
 /** Chosen on tweeteval-sentiment val and complaints-twitter val (README has the measurements). */
@@ -32,6 +39,7 @@ export const defaultTrainingConfig: TrainingConfig = {
     { features: defaultFeatureConfig, epochs: 2, learningRate: 0.05 },
   ],
   complaint: { features: defaultFeatureConfig, epochs: 4, learningRate: 0.1 },
+  intents: { epochs: 8, learningRate: 0.1, classBalance: 0.5, folds: 4 },
 }
 
 export interface DataPaths {
@@ -39,6 +47,10 @@ export interface DataPaths {
   sentimentValDir: string
   complaintsTrain: string
   complaintsVal: string
+  /** The team's labelled brand mentions; only the train split is read. */
+  brandMentions: string
+  /** Moderator corrections (same JSONL format), all rows used for training. */
+  corrections?: string
 }
 
 export function defaultDataPaths (sharedDataDir: string): DataPaths {
@@ -47,6 +59,7 @@ export function defaultDataPaths (sharedDataDir: string): DataPaths {
     sentimentValDir: join(sharedDataDir, 'tweeteval-sentiment'),
     complaintsTrain: join(sharedDataDir, 'complaints-twitter', 'train.csv'),
     complaintsVal: join(sharedDataDir, 'complaints-twitter', 'val.csv'),
+    brandMentions: join(__dirname, '..', 'data', 'brand-mentions.jsonl'),
   }
 }
 
@@ -112,7 +125,8 @@ export interface TrainingResult {
 }
 
 export function trainModels (paths: DataPaths, config: TrainingConfig = defaultTrainingConfig, log: (line: string) => void = () => {}): TrainingResult {
-  const dataHash = hashFiles([paths.sentimentTrain, join(paths.sentimentValDir, 'val_text.txt'), join(paths.sentimentValDir, 'val_labels.txt'), paths.complaintsTrain, paths.complaintsVal])
+  const dataHash = hashFiles([paths.sentimentTrain, join(paths.sentimentValDir, 'val_text.txt'), join(paths.sentimentValDir, 'val_labels.txt'), paths.complaintsTrain, paths.complaintsVal,
+    paths.brandMentions, ...(paths.corrections === undefined ? [] : [paths.corrections])])
   const modelVersion = `nlp-${createHash('sha256').update(JSON.stringify(config)).update(dataHash).digest('hex').slice(0, 12)}`
   const options = { l2: config.l2, classBalance: config.classBalance, seed: config.seed, average: false }
   const files: Record<string, Buffer> = {}
@@ -178,7 +192,93 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
     complaint: { file: 'complaint.bin', threshold },
     figures,
   }
+  const sentimentModelsInMemory = config.sentimentViews.map((_, index) => deserialiseLinearModelFrom(files[`sentiment-${index}.bin`]))
+  const fullText = createClassifier({ manifest, sentimentModels: sentimentModelsInMemory, complaintModel })
+  const brandRows = readLabelledMentions(paths.brandMentions, 'train')
+  const corrections = paths.corrections === undefined ? [] : readLabelledMentions(paths.corrections, 'all')
+  log(`intents: ${brandRows.length} brand-mention train rows + ${corrections.length} corrections`)
+  const intents = trainIntentModels(fullText, [...brandRows, ...corrections], config, log)
+  manifest.intents = { files: {}, thresholds: intents.thresholds }
+  for (const [label, model] of Object.entries(intents.models)) {
+    const file = `intent-${label}.bin`
+    files[file] = serialiseLinearModel(model)
+    ;(manifest.intents.files as Record<string, string>)[label] = file
+  }
+  Object.assign(figures, intents.figures)
   return { manifest, files }
+}
+
+function deserialiseLinearModelFrom (buffer: Buffer | undefined): LinearModel {
+  if (buffer === undefined) throw new NlpError('NLP_ERR_TRAINING', 'a sentiment view was not trained')
+  return deserialiseLinearModel(buffer)
+}
+
+interface IntentRow {
+  x: SparseVector
+  labels: Set<string>
+}
+
+function intentRows (classifier: Classifier, rows: readonly LabelledMention[]): IntentRow[] {
+  const appendSignals = createIntentSignalAppender(defaultFeatureConfig.bits)
+  return rows.filter((row) => row.labels.intents !== undefined).map((row) => {
+    const text = classifier.classify(row.text, row.lang === undefined ? {} : { lang: row.lang })
+    const vector = classifier.lastFeatures()
+    const length = appendSignals(vector, { text, rules: ruleHits(foldText(row.text)), rawText: row.text })
+    const x = copyVector(vector)
+    vector.length = length
+    return { x, labels: new Set(row.labels.intents) }
+  })
+}
+
+function f1Of (gold: readonly boolean[], scores: readonly number[], threshold: number): number {
+  let tp = 0
+  let fp = 0
+  let fn = 0
+  gold.forEach((isGold, i) => {
+    const predicted = (scores[i] as number) >= threshold
+    if (predicted && isGold) tp++
+    else if (predicted) fp++
+    else if (isGold) fn++
+  })
+  return tp === 0 ? 0 : 2 * tp / (2 * tp + fp + fn)
+}
+
+/**
+ * One binary model per intent. Thresholds come from k-fold cross-validation on the training rows
+ * (out-of-fold scores), so the held-out split is never looked at.
+ */
+export function trainIntentModels (classifier: Classifier, rows: readonly LabelledMention[], config: TrainingConfig, log: (line: string) => void = () => {}): {
+  models: Record<ModelledIntent, LinearModel>
+  thresholds: Record<ModelledIntent, number>
+  figures: Record<string, number>
+} {
+  const examples = intentRows(classifier, rows)
+  const { epochs, learningRate, classBalance, folds } = config.intents
+  const options = { epochs, learningRate, classBalance, l2: config.l2, seed: config.seed, average: false }
+  const fold = shuffleInPlace(examples.map((_, i) => i % folds), createPrng(config.seed))
+  const models = {} as Record<ModelledIntent, LinearModel>
+  const thresholds = {} as Record<ModelledIntent, number>
+  const figures: Record<string, number> = {}
+  const binary = new Float64Array(2)
+  const train = (label: ModelledIntent, subset: readonly IntentRow[]): LinearModel =>
+    trainLinearModel(createLinearModel('binary', ['no', label], defaultFeatureConfig), subset.map((row) => ({ x: row.x, y: row.labels.has(label) ? 1 : 0 })), options)
+  for (const label of modelledIntents) {
+    const outOfFold = new Array<number>(examples.length).fill(0)
+    for (let k = 0; k < folds; k++) {
+      const model = train(label, examples.filter((_, i) => fold[i] !== k))
+      examples.forEach((row, i) => { if (fold[i] === k) outOfFold[i] = predictProbabilities(model, row.x, binary)[1] as number })
+    }
+    const gold = examples.map((row) => row.labels.has(label))
+    let threshold = 0.5
+    for (let candidate = 0.2; candidate <= 0.8001; candidate += 0.05) {
+      if (f1Of(gold, outOfFold, candidate) > f1Of(gold, outOfFold, threshold) + 0.005) threshold = Math.round(candidate * 100) / 100
+    }
+    thresholds[label] = threshold
+    figures[`intents.cv.${label}.f1`] = f1Of(gold, outOfFold, threshold)
+    models[label] = train(label, examples)
+    log(`intent ${label}: ${gold.filter(Boolean).length} positives, ${folds}-fold CV F1 ${(figures[`intents.cv.${label}.f1`] ?? 0).toFixed(3)} at threshold ${threshold}`)
+  }
+  return { models, thresholds, figures }
 }
 
 export function writeModels (dir: string, result: TrainingResult, config: TrainingConfig): void {

@@ -1,0 +1,70 @@
+import { classificationSchema, sampleMention } from '@earshot/contracts'
+import { type ModelArtifacts } from './classifier.js'
+import { defaultFeatureConfig } from './features.js'
+import { createLinearModel } from './linear-model.js'
+import { classifyMention, createMentionClassifier } from './mention-classifier.js'
+
+// Untrained (all-zero) models: the rules, flags and urgency are what these tests exercise.
+function blankArtifacts (): ModelArtifacts {
+  const features = { ...defaultFeatureConfig, bits: 8 }
+  return {
+    manifest: { modelVersion: 'test-0', sentiment: { files: ['s'], logOffsets: [0, 0, 0] }, complaint: { file: 'c', threshold: 0.9 } },
+    sentimentModels: [createLinearModel('softmax', ['negative', 'neutral', 'positive'], features)],
+    complaintModel: createLinearModel('binary', ['other', 'complaint'], features),
+  }
+}
+
+const classifier = createMentionClassifier({ artifacts: blankArtifacts() })
+const classify = (text: string, overrides: Parameters<typeof sampleMention>[0] = {}) => classifyMention(sampleMention({ text, lang: undefined, ...overrides }), classifier)
+
+test('produces a valid, deterministic classification with the model version', () => {
+  const first = classify('is the app down for everyone? cannot log in')
+  expect(classificationSchema.parse(first)).toEqual(first)
+  expect(classify('is the app down for everyone? cannot log in')).toEqual(first)
+  expect(first.modelVersion).toBe('test-0')
+  expect(first.intents.map((intent) => intent.label)).toEqual(expect.arrayContaining(['question', 'outage_report']))
+  expect(first.urgency.level).toBe('high')
+})
+
+test('safety and legal messages are critical in English, Spanish, French, German and Portuguese', () => {
+  const safety = ['my daughter had an allergic reaction and ended up in hospital', 'mi hijo acabó en el hospital por intoxicación', 'la batterie a pris feu, fumée partout, dangereux',
+    'mein Sohn wurde im Zug verletzt', 'fiquei com intoxicação alimentar depois do lanche']
+  for (const text of safety) {
+    const result = classify(text)
+    expect([text, result.flags.safety, result.urgency.level]).toEqual([text, true, 'critical'])
+  }
+  const legal = ['my solicitor will be in touch', 'voy a denunciar a la empresa, ya hablé con mi abogado', 'je vais porter plainte', 'ich gehe zur Verbraucherzentrale und verklage euch', 'vou processar vocês, já fui ao Procon']
+  for (const text of legal) {
+    const result = classify(text)
+    expect([text, result.flags.legalThreat, result.urgency.level]).toEqual([text, true, 'critical'])
+  }
+})
+
+test('outage and churn keywords work in all five languages', () => {
+  for (const text of ['the app is down again', 'la web está caída', "l'appli est en panne", 'Störung im Netz seit heute früh', 'o app está fora do ar']) {
+    expect([text, classify(text).intents.some((intent) => intent.label === 'outage_report')]).toEqual([text, true])
+  }
+  for (const text of ["I'm cancelling my subscription", 'me cambio a otra compañía', 'je vais résilier mon abonnement', 'ich werde kündigen', 'vou cancelar minha assinatura']) {
+    expect([text, classify(text).intents.some((intent) => intent.label === 'churn_threat')]).toEqual([text, true])
+  }
+})
+
+test('a hacked account is critical; spam is low and flagged; pii and profanity are flagged', () => {
+  expect(classify('my account got hacked and there are unauthorised transactions').urgency.reasons).toContain('security:account_compromise')
+  const spam = classify('DM me for cheap followers, link in bio')
+  expect([spam.flags.spam, spam.urgency.level]).toEqual([true, 'low'])
+  expect(classify('call me back on 07700 900123').flags.pii).toBe(true)
+  expect(classify('this is shit').flags.profanity).toBe(true)
+})
+
+test('discrimination or a high-reach negative author raises prRisk', () => {
+  expect(classify('staff refused service because I am in a wheelchair, discrimination plain and simple').flags.prRisk).toBe(true)
+  const loud = classify('worst airline ever, unacceptable, lost my bags again', { author: { id: '1', handle: 'celeb', followers: 2_000_000, verified: true } })
+  expect(loud.flags.prRisk).toBe(true)
+  expect(loud.urgency.level).toBe('critical')
+})
+
+test('"other" is reported only when no intent applies', () => {
+  const result = classify('watching the match tonight')
+  expect(result.intents.map((intent) => intent.label)).toEqual(['other'])
+})

@@ -1,0 +1,162 @@
+import { type Classification, type FlagName, type IntentLabel, type Mention } from '@earshot/contracts'
+import { type Classifier, createClassifier, loadModelArtifacts, type ModelArtifacts, type TextClassification } from './classifier.js'
+import { createIntentSignalAppender, modelledIntents } from './intent-model.js'
+import { predictProbabilities } from './linear-model.js'
+import { detectPii } from './pii.js'
+import { hasProfanity } from './profanity.js'
+import { foldText, type RuleHits, rulePatterns, ruleHits } from './rules.js'
+import { isHighReachNegative, scoreUrgency } from './urgency.js'
+
+/** Intents in the order they are reported (then by confidence). */
+export const reportedIntents: readonly IntentLabel[] = ['complaint', 'question', 'praise', 'purchase_intent', 'feedback', 'outage_report', 'churn_threat', 'spam']
+
+/** The text-level signals the intent, flag and urgency stages read (exported for tests and training). */
+export interface MentionSignals {
+  text: TextClassification
+  rules: RuleHits
+  /** Confidence per intent (0..1), before thresholds. */
+  intentScores: Record<Exclude<IntentLabel, 'other'>, number>
+}
+
+export interface LoadedClassifier {
+  readonly modelVersion: string
+  /** The text-level models (sentiment, complaint) underneath. */
+  readonly text: Classifier
+  classify: (mention: Mention) => Classification
+  /** The intermediate signals, for evaluation and debugging. */
+  signals: (mention: Mention) => MentionSignals
+}
+
+export interface MentionClassifierOptions {
+  /** Loaded models; default: this package's models/ (read once). */
+  artifacts?: ModelArtifacts
+  modelDir?: string
+}
+
+// Rule-only confidences: a rule hit is strong weak evidence; the trained intent model replaces these.
+const ruleConfidence = 0.8
+const intentThreshold = 0.5
+
+function ruleIntentScores (text: TextClassification, rules: RuleHits, rawText: string): MentionSignals['intentScores'] {
+  const negative = text.sentiment.label === 'negative'
+  const complaint = Math.max(text.complaint.confidence, rules.complaint && negative ? 0.75 : 0)
+  const asks = rawText.includes('?') || rawText.includes('¿')
+  return {
+    complaint: text.complaint.isComplaint ? Math.max(complaint, 0.5) : Math.min(complaint, 0.49),
+    question: asks ? (rules.question ? 0.85 : 0.65) : rules.question ? 0.4 : 0.05,
+    praise: rules.praise && !negative ? ruleConfidence : rules.praise ? 0.3 : 0.05,
+    purchase_intent: rules.purchase ? ruleConfidence : 0.05,
+    feedback: rules.feedback ? ruleConfidence : 0.05,
+    outage_report: rules.outage ? ruleConfidence : 0.05,
+    churn_threat: rules.churn ? ruleConfidence : 0.05,
+    spam: rules.spam ? 0.85 : 0.05,
+  }
+}
+
+/** Loads models once; the returned classifier is pure and deterministic (not shared across threads). */
+export function createMentionClassifier (options: MentionClassifierOptions = {}): LoadedClassifier {
+  const artifacts = options.artifacts ?? loadModelArtifacts(options.modelDir)
+  const textClassifier: Classifier = createClassifier(artifacts)
+  const modelVersion = textClassifier.modelVersion
+  const intentModels = artifacts.intentModels
+  const thresholds = artifacts.manifest.intents?.thresholds ?? {}
+  const appendSignals = createIntentSignalAppender(artifacts.complaintModel.features.bits)
+  const binary = new Float64Array(2)
+
+  const signals = (mention: Mention): MentionSignals => {
+    const text = textClassifier.classify(mention.text, mention.lang === undefined ? {} : { lang: mention.lang })
+    const rules = ruleHits(foldText(mention.text))
+    const intentScores = ruleIntentScores(text, rules, mention.text)
+    if (intentModels !== undefined) {
+      const vector = textClassifier.lastFeatures()
+      const length = appendSignals(vector, { text, rules, rawText: mention.text })
+      for (const label of modelledIntents) {
+        const model = intentModels[label]
+        if (model === undefined) continue
+        // Rescaled so each intent's tuned threshold maps to 0.5, the cut every consumer can rely on.
+        const probability = predictProbabilities(model, vector, binary)[1] as number
+        intentScores[label] = calibrate(probability, thresholds[label] ?? 0.5)
+      }
+      vector.length = length
+      // Training data is mostly English: other languages keep at least their outage and churn keywords.
+      if (text.language !== 'en') {
+        if (rules.outage) intentScores.outage_report = Math.max(intentScores.outage_report, 0.6)
+        if (rules.churn) intentScores.churn_threat = Math.max(intentScores.churn_threat, 0.6)
+      }
+    }
+    return { text, rules, intentScores }
+  }
+
+  const classify = (mention: Mention): Classification => {
+    const signal = signals(mention)
+    const { text, rules, intentScores } = signal
+    const intents: Classification['intents'] = []
+    for (const label of reportedIntents) {
+      const confidence = intentScores[label as Exclude<IntentLabel, 'other'>]
+      if (confidence >= intentThreshold) intents.push({ label, confidence: round(confidence) })
+    }
+    if (intents.length === 0) {
+      const strongest = Math.max(...Object.values(intentScores))
+      intents.push({ label: 'other', confidence: round(1 - strongest) })
+    }
+    const intentLabels = intents.map((intent) => intent.label)
+    const followers = mention.author.followers ?? 0
+    const verified = mention.author.verified === true
+    const press = verified && rulePatterns.pressAuthor.test(`${mention.author.handle} ${mention.author.name ?? ''}`)
+    const engagement = mention.metrics ?? { likes: 0, reposts: 0, replies: 0 }
+    const spam = intentLabels.includes('spam')
+    const flags: Record<FlagName, boolean> = {
+      safety: rules.safety,
+      legalThreat: rules.legal,
+      pii: detectPii(mention.text).length > 0,
+      profanity: hasProfanity(mention.text, text.tokens),
+      spam,
+      prRisk: false,
+    }
+    flags.prRisk = !spam && (rules.discrimination || flags.safety ||
+      isHighReachNegative({ sentiment: text.sentiment, intents: intentLabels, followers, press, engagement }))
+    const urgency = scoreUrgency({
+      intents: intentLabels,
+      sentiment: text.sentiment,
+      flags,
+      accountCompromise: rules.compromise,
+      dataExposure: rules.dataExposure,
+      blocked: rules.blocked,
+      followers,
+      verified,
+      press,
+      engagement,
+    })
+    return {
+      modelVersion,
+      sentiment: { label: text.sentiment.label, score: round(text.sentiment.score) },
+      intents,
+      urgency,
+      language: text.language === '' ? 'und' : text.language,
+      flags,
+    }
+  }
+
+  return { modelVersion, text: textClassifier, classify, signals }
+}
+
+let shared: LoadedClassifier | undefined
+
+/**
+ * Classifies one mention. Without `classifier`, uses one created on first call from this
+ * package's models/ (loading takes ~100 ms once).
+ */
+export function classifyMention (mention: Mention, classifier?: LoadedClassifier): Classification {
+  if (classifier !== undefined) return classifier.classify(mention)
+  shared ??= createMentionClassifier()
+  return shared.classify(mention)
+}
+
+/** Piecewise-linear map sending `threshold` to 0.5, 0 to 0 and 1 to 1. */
+function calibrate (probability: number, threshold: number): number {
+  return probability < threshold ? 0.5 * probability / threshold : 0.5 + 0.5 * (probability - threshold) / (1 - threshold)
+}
+
+function round (value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000
+}

@@ -1,0 +1,127 @@
+/**
+ * Keyword and pattern rules (weak supervision) in en, es, fr, de and pt. They run on `foldText`
+ * output (lower case, accents removed, ß → ss), so patterns are written without accents. Every
+ * language's patterns run on every text: language detection on a short post is unreliable, and a
+ * missed safety or legal cue costs far more than the few microseconds this takes.
+ */
+
+/** Lower case without diacritics; `ß` becomes `ss` and typographic apostrophes become `'`. */
+export function foldText (text: string): string {
+  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').replace(/[’‘`]/g, "'")
+}
+
+function words (...alternatives: string[]): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'u')
+}
+
+export const rulePatterns = {
+  outage: words(
+    '(?:is|are) (?:\\S+ ){0,3}(?:down|offline)', '(?:site|app|website|server|servers|network|service|line|system|systems|login|payments?|wifi|broadband|internet|signal|checkout|api) (?:is |are )?(?:down|offline|broken|not loading|not working|crashing|dead)',
+    'down for (?:everyone|anyone|everybody|me too)', 'outage', 'outages', 'not loading', "won'?t load", 'keeps crashing', 'crashing for everyone', 'server error',
+    'error 5\\d\\d', '50[234] (?:error|bad gateway)', 'no signal', 'no service', 'no internet', 'signal failure', 'total blackout', 'anyone else (?:having|getting|seeing)',
+    'is it just me', 'everyone else', 'whole (?:area|city|street|region)', 'all trains (?:are )?(?:cancelled|suspended)', 'no trains', 'service suspended', 'maintenance again',
+    'caido', 'caida', 'esta caid[ao]', 'sin servicio', 'sin senal', 'sin internet', 'no carga', 'no funciona (?:para )?nadie', 'no funciona la app', 'no funciona la web',
+    'en panne', 'panne', 'hors service', 'ne (?:marche|fonctionne) plus', 'plus de reseau', 'site inaccessible', 'appli (?:plantee|bloquee)',
+    'storung', 'storungen', 'ausfall', 'ausgefallen', 'geht nicht mehr', 'funktioniert (?:gar )?nicht(?: mehr)?', 'kein netz', 'kein internet', 'offline seit',
+    'fora do ar', 'caiu de novo', 'caiu', 'sem sinal', 'sem servico', 'sem internet', 'instabilidade', 'nao (?:funciona|carrega) (?:o app|o site|nada)'
+  ),
+  churn: words(
+    'cancel(?:l?ing|l?ed)? my (?:account|subscription|contract|membership|plan|card|order|booking|policy)', "i'?m cancell?ing", 'switch(?:ing|ed)? to', "i'?m switching", 'moving to', 'move to (?:\\S+ )?(?:instead|elsewhere)',
+    "i'?m (?:done|finished) with", 'done with (?:you|this|your)', 'closing my account', 'close my account', 'taking my (?:business|money) (?:elsewhere|to)', 'never (?:again|flying|ordering|buying|using|shopping|booking|eating)',
+    "(?:i'?m |i am )?leaving (?:you|for|\\w+ after)", 'last time i (?:use|order|fly|buy|book|shop)', 'unsubscrib(?:e|ing)', 'cancel(?:l?ing)? (?:my|the|our)', 'cancell?ing \\S+ (?:after|at|when)', 'cancell?ed\\.', 'leaving (?:@?\\w+ )?(?:at|as soon as|when|after)', '(?:moving|taking) my (?:\\w+ )*(?:away|elsewhere)', '(?:going|shopping|spending my money) elsewhere', 'switching (?:supplier|provider|bank|network|carrier|operator|airline)', 'not renewing', "won'?t be (?:shopping|flying|ordering|using|buying|renewing|staying)", 'uninstall(?:ing)?', 'deleting (?:the|your) app', 'going back to (?:driving|\\w+)', 'one more (?:\\S+ ){0,3}and i', 'goodbye \\w+', 'port(?:ing)? my number', 'find (?:a )?(?:new|another) (?:bank|provider|carrier|airline)',
+    'me cambio (?:a|al)', 'me paso a', 'cancelar mi', 'cancelo mi', 'darme de baja', 'me doy de baja', 'me voy (?:a|con)', 'nunca mas', 'ultima vez que',
+    'resilier', 'je resilie', 'resiliation', 'je change (?:pour|d\'operateur)', 'je passe (?:chez|a)', 'je quitte', 'plus jamais', 'derniere fois que',
+    'kundigen', 'kundige', 'gekundigt', 'kundigung', 'wechsle zu', 'wechseln zu', 'wechsel zu', 'nie wieder', 'letzte mal',
+    'cancelar (?:meu|minha|o meu|a minha)', 'vou cancelar', 'vou trocar', 'vou mudar para', 'mudar de operadora', 'nunca mais', 'ultima vez que'
+  ),
+  safety: words(
+    'injur(?:ed|y|ies|ing)', 'hurt (?:myself|himself|herself|themselves|my|his|her)', 'got hurt', 'bleeding', 'blood', 'on fire', 'caught fire', 'fire alarm', 'fire broke out', 'set (?:on )?fire', 'smoke (?:coming|from|everywhere|in|pouring)', 'full of smoke', 'smoking (?:battery|charger)', 'burn(?:ed|t|s)? (?:my|his|her)', 'burns',
+    'explod(?:ed|ing)', 'exploded', 'electric shock', 'shocked me', 'sparks', 'food poisoning', 'poisoned', 'sick after', 'threw up', 'vomit(?:ing|ed)?', 'allergic reaction', 'anaphyla\\w*', 'epipen', 'raw chicken', 'undercooked',
+    'glass in', 'metal in', 'plastic in', 'black mould', 'black mold', 'chok(?:ed|ing)', 'nearly (?:hit|killed|died|fell|electrocuted|ran over)', 'someone (?:is going to|will|could) (?:fall|get hurt|die|be killed|get killed)', '(?:smell of|smelled|smells of) burning', 'burning smell', 'started smoking', 'swell(?:ed|ing) up', 'swollen battery', 'burn(?:ed|t)? the house down', 'house fire', 'no heating', 'for emergencies', 'terrified', 'mounted the pavement', 'live (?:cable|wire)', 'stitches', 'broke (?:his|her|my) (?:arm|leg|wrist|hip|ankle)', 'fractured', 'unsafe', 'dangerous', 'danger', 'hazard', 'collapsed', 'fainted', 'passed out', 'unconscious', 'ambulance', 'paramedics', 'hospital', 'a&e', 'er visit',
+    'suicid\\w*', 'kill myself', 'end it all', 'self[- ]harm', 'want to die', 'derail(?:ed|ment)', 'near miss', 'brakes? failed', 'overcrowd(?:ed|ing)', 'crush(?:ed)? on the platform', 'gas leak', 'carbon monoxide',
+    'assault(?:ed)?', 'attacked', 'harass(?:ed|ment)', 'stalk(?:ed|ing)', 'threatened me', 'fell (?:down|on|off)', 'slipped',
+    'herid[oa]s?', 'intoxicacion', 'intoxicad[oa]', 'peligro', 'peligros[oa]', 'incendio', 'humo', 'hospital', 'ambulancia', 'quemadura', 'suicid\\w*', 'alergica', 'me desmaye',
+    'blesse(?:e|s)?', 'intoxication', 'intoxique', 'dangereu(?:x|se)', 'incendie', 'fumee', 'hopital', 'urgences', 'brulure', 'malaise', 'me suicider',
+    'verletzt', 'verletzung', 'lebensmittelvergiftung', 'gefahrlich', 'gefahr', 'rauch', 'krankenhaus', 'notaufnahme', 'notarzt', 'rettungswagen', 'verbrennung', 'in brand', 'es brennt', 'umgekippt', 'allergische reaktion',
+    'ferid[oa]s?', 'intoxicacao', 'intoxicad[oa]', 'perigos[oa]', 'perigo', 'incendio', 'fumaca', 'hospital', 'ambulancia', 'queimadura', 'desmaiei', 'passei mal'
+  ),
+  legal: words(
+    'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
+    'fca', 'ofcom', 'ofgem', 'caa', 'ftc', 'fcc', 'cfpb', 'bbb', 'attorney general', 'consumer protection', 'report(?:ing)? you to', 'formal complaint', 'letter before action', 'breach of contract', 'gdpr', 'data protection',
+    'abogad[oa]s?', 'demanda(?:r|re|remos)?', 'denunciar', 'denuncia', 'acciones legales', 'via judicial', 'juzgado', 'ocu', 'oficina (?:municipal )?de consumo', 'facua', 'hoja de reclamaciones',
+    'avocats?', 'plainte', 'porter plainte', 'tribunal', 'en justice', 'poursuites', 'dgccrf', 'ufc(?:-que choisir)?', 'mediateur', 'mise en demeure', 'action en justice',
+    'anwalt', 'anwaltin', 'rechtsanwalt', 'klage', 'verklagen', 'verklage', 'gericht', 'verbraucherzentrale', 'rechtliche schritte', 'bundesnetzagentur', 'schlichtungsstelle', 'anzeige erstatten',
+    'advogad[oa]', 'processar', 'vou processar', 'na justica', 'procon', 'anatel', 'juizado', 'acao judicial', 'medidas legais'
+  ),
+  compromise: words(
+    'hacked', 'been hacked', 'got hacked', 'compromised', 'someone (?:logged|got) into my account', 'unauthori[sz]ed (?:charges?|transactions?|payments?|logins?|access|purchases?)', "didn'?t make (?:this|these) (?:purchase|payment|transaction)s?",
+    'changed my (?:email|password) without', '(?:transactions?|payments?|purchases?|bookings?|orders?) i didn\'?t (?:make|authori[sz]e|place)', 'i didn\'?t (?:make|place|authori[sz]e) (?:this|these|them|it)', 'password (?:was |has been )?changed', 'wasn\'?t me', 'account (?:was )?taken over', 'stolen account', 'sim swap', 'phishing', 'scammed out of',
+    'hackead[oa]', 'me hackearon', 'cargos? no reconocidos?', 'robaron mi cuenta', 'pirate', 'piratee', 'mon compte a ete pirate', 'prelevements? frauduleux', 'gehackt', 'unbefugte (?:abbuchung|zugriff)', 'invadida', 'hackearam', 'compras? nao reconhecidas?'
+  ),
+  dataExposure: words(
+    'data breach', 'data leak', 'breach', 'leaked', 'leak(?:ing)? (?:my|our|customer|personal)', 'exposed (?:my|our|customer|personal)', "(?:can|could) see (?:other|someone else'?s|another) (?:people'?s |customer'?s |person'?s )?(?:orders?|accounts?|details|data|information|bookings?|statements?|addresses)",
+    "someone else'?s (?:account|orders?|details|data|statement|booking)", 'sent me (?:someone|another customer)', 'showing (?:players|customers|users|people)\'?s? (?:real names|emails?|email addresses|addresses|details|phone numbers)', 'my (?:data|details|information) (?:is|are|was|were) (?:public|visible|exposed|leaked)',
+    'fuga de datos', 'filtracion', 'datos (?:de otros|expuestos)', 'fuite de donnees', 'donnees (?:exposees|d\'autres)', 'datenleck', 'datenpanne', 'daten (?:anderer|offen)', 'vazamento de dados', 'dados (?:de outros|expostos)'
+  ),
+  discrimination: words(
+    'racis[mt]\\w*', 'sexis[mt]\\w*', 'homophob\\w*', 'transphob\\w*', 'discriminat\\w*', 'because i(?:\'?m| am) (?:black|muslim|gay|trans|disabled|a woman|in a wheelchair)', 'wheelchair user (?:was )?(?:refused|denied|left)', 'refused (?:service|entry) because',
+    'racista', 'discrimina\\w*', 'raciste', 'rassis\\w*', 'diskriminier\\w*', 'homofob\\w*', 'machista'
+  ),
+  blocked: words(
+    "(?:can'?t|cannot|can not|unable to|couldn'?t) (?:log ?in|sign in|get in|access|pay|board|check ?in|withdraw|transfer|use my card|top up|make calls|get home|get to work|travel|leave)", 'locked out', 'stuck (?:at|on|in)', 'stranded', 'left behind',
+    'payment (?:failed|declined|rejected)', 'card (?:declined|blocked|frozen)', 'account (?:frozen|blocked|suspended|locked)', '(?:flight|train|bus) (?:was |has been |got )?cancell?ed', 'missed my (?:flight|connection|train)', 'no way (?:home|to get)',
+    'no puedo (?:entrar|pagar|acceder|viajar)', 'tarjeta bloqueada', 'cuenta bloqueada', 'vuelo cancelado', 'tirad[oa] en', 'je ne peux (?:pas|plus) (?:me connecter|payer|acceder)', 'carte bloquee', 'compte bloque', 'vol annule', 'bloque (?:a|en)',
+    'komme nicht (?:rein|nach hause|weg)', 'kann (?:nicht|mich nicht) (?:einloggen|anmelden|bezahlen|zahlen)', 'karte gesperrt', 'konto gesperrt', 'flug gestrichen', 'zug (?:fallt aus|ausgefallen)', 'gestrandet',
+    'nao consigo (?:entrar|pagar|acessar|viajar)', 'cartao bloqueado', 'conta bloqueada', 'voo cancelado', 'presa? (?:no|na|em)'
+  ),
+  question: words(
+    'how (?:do|can|long|much|many|does|would|should|come)', 'what (?:is|are|time|happened|do|does|should)', 'when (?:is|will|does|do|can|are)', 'where (?:is|can|do|are)', 'why (?:is|are|does|do|did|can|has|have|would)',
+    'is (?:there|it|the|my|this)\\b.*\\?', 'can (?:i|you|we|someone|anyone)', 'could (?:you|someone|anyone)', 'does (?:anyone|anybody|the|it|this)', 'do (?:you|i|we|they)', 'anyone know', 'any (?:idea|update|news)', 'any way to',
+    'como (?:puedo|hago|se)', 'cuando', 'donde', 'por que', 'alguien sabe', 'se puede', 'comment (?:faire|je|on)', 'quand', 'pourquoi', 'est-ce que', 'quelqu\'un sait', 'wie (?:kann|lange|viel)', 'wann', 'warum', 'wo (?:ist|kann)', 'weiss jemand', 'kann ich',
+    'como (?:faco|posso)', 'quando', 'onde', 'por que', 'alguem sabe', 'da pra'
+  ),
+  praise: words(
+    'thanks?', 'thank you', 'thx', 'cheers', 'kudos', 'shout ?out', 'props to', 'love (?:you|this|the|your|it|how)', 'loving', 'amazing', 'awesome', 'brilliant', 'fantastic', 'excellent', 'great (?:job|work|service|team|experience|staff)',
+    'well done', 'best (?:\\w+ )?(?:ever|in town|service|app|airline|bank)', 'hats off', 'legends?', 'you rock', 'superb', 'impressed', 'above and beyond', 'lifesaver', 'nailed it',
+    'gracias', 'me encanta', 'excelente', 'genial', 'buenisimo', 'increible', 'enhorabuena', 'merci', 'bravo', 'parfait', 'super service', 'danke', 'vielen dank', 'klasse', 'toll', 'hervorragend', 'spitze',
+    'obrigad[oa]', 'adoro', 'amei', 'otimo', 'excelente', 'perfeito', 'parabens', 'maravilhos[oa]'
+  ),
+  purchase: words(
+    'thinking (?:of|about) (?:buying|getting|upgrading|switching to|booking|ordering|subscribing|joining|opening)', '(?:want|wanna|going|planning|looking) to (?:buy|order|get|upgrade|subscribe|book|purchase|preorder|pre-order|sign up|open an? account)',
+    'how much (?:is|are|does|for|would)', 'price (?:of|for)', 'pricing', 'in stock', 'back in stock', 'pre-?order', 'where (?:can|do) i (?:buy|get|order)', 'is (?:it|this|the \\w+) available', 'availability', 'worth (?:it|the upgrade|upgrading)',
+    'upgrade (?:to|my)', 'sign(?:ing)? up for', 'take my money', '(?:would|will|about to|gonna|ready to) (?:buy|order|book|sign up|preorder)', "i'?d rather buy", 'price match', '(?:in|on) the sale', '(?:sale|discount) (?:go live|start|on)', 'sign up all', 'deals? for', 'any (?:discounts?|deals?|offers?)', 'student discount', 'do you (?:ship|deliver) to', 'tickets? for', 'seats? (?:left|available)', 'how do i (?:book|buy|order|subscribe)',
+    'quiero (?:comprar|contratar|reservar)', 'cuanto cuesta', 'precio', 'hay stock', 'je veux (?:acheter|commander|reserver)', 'combien coute', 'prix', 'en stock', 'disponible', 'ich (?:will|mochte) (?:kaufen|bestellen|buchen)', 'was kostet', 'preis', 'lieferbar', 'verfugbar',
+    'quero (?:comprar|assinar|contratar)', 'quanto custa', 'preco', 'tem em estoque', 'disponivel'
+  ),
+  feedback: words(
+    'please (?:add|bring back|make|let us|allow|consider|fix the|give us|stop)', '(?:would|it\'?d) be (?:nice|great|good|awesome|helpful|cool) (?:if|to)', 'you should', 'you guys should', 'feature request', 'suggestion', 'suggest', 'wish (?:you|the app|there was|it)',
+    'bring back', 'option to', 'why not (?:add|have|let)', 'needs? (?:a|an) (?:option|button|setting|filter|dark mode)', 'dark mode', 'idea:', 'could you (?:add|make|consider)', 'it would help if', 'improvement', 'make it possible',
+    'deberian', 'seria (?:genial|bueno|util) (?:si|que)', 'por favor (?:anadan|pongan|agreguen)', 'sugerencia', 'vous devriez', 'ce serait (?:bien|top|pratique)', 'ajoutez', 'suggestion', 'ware (?:schon|toll|super|gut) wenn', 'bitte (?:fugt|macht)', 'ihr solltet', 'vorschlag',
+    'deveriam', 'seria (?:otimo|bom|legal) se', 'adicionem', 'sugestao'
+  ),
+  spam: words(
+    'dm (?:me|us) for', 'free followers', 'cheap followers', 'buy followers', 'crypto', 'bitcoin', 'btc', 'forex', 'nft', 'airdrop', 'giveaway', 'click (?:the )?link', 'link in (?:my )?bio', 'check (?:out )?my (?:profile|page|channel)',
+    'earn \\$?\\d+', 'make \\$?\\d+', 'work from home', 'investment opportunity', 'guaranteed (?:profit|returns)', 'onlyfans', 'promo code', 'use code', 'whatsapp \\+', 'telegram', 'sub4sub', 'follow back', 'f4f', 'win an? (?:iphone|gift card)',
+    'gana dinero', 'sigueme', 'gagnez', 'gratuit', 'verdienen sie', 'ganhe dinheiro', 'sigam'
+  ),
+  complaint: words(
+    'worst', 'terrible', 'awful', 'horrible', 'useless', 'pathetic', 'disgusting', 'unacceptable', 'ridiculous', 'joke', 'shambles', 'disgrace', 'appalling', 'still waiting', 'still no', 'no response', 'no reply', 'refund', 'overcharged', 'charged twice',
+    'delayed', 'cancell?ed', 'late again', 'never arrived', 'missing', 'broken', 'rude', 'cold', 'wrong order', 'lost my', 'fed up', 'sick of', 'tired of', 'disappointed', 'frustrat\\w*', 'nightmare', 'rip ?off', 'scam',
+    'pesim[oa]', 'horrible', 'vergonzoso', 'inaceptable', 'reembolso', 'harto', 'nunca llego', 'retraso', 'decepcionad[oa]', 'nul', 'honteux', 'inadmissible', 'remboursement', 'en retard', 'marre', 'decu', 'catastrophe',
+    'unverschamt', 'katastrophe', 'frechheit', 'verspatung', 'enttauscht', 'erstattung', 'schlecht', 'pessim[oa]', 'absurdo', 'vergonha', 'reembolso', 'atrasad[oa]', 'decepcionad[oa]', 'descaso'
+  ),
+  pressAuthor: /(?:news|press|times|post|journal|herald|gazette|tribune|reporter|journalist|correspondent|editor|bbc|cnn|reuters|guardian|telegraph|radio|tv)/i,
+} as const
+
+export type RuleName = Exclude<keyof typeof rulePatterns, 'pressAuthor'>
+
+export const ruleNames = Object.keys(rulePatterns).filter((name) => name !== 'pressAuthor') as RuleName[]
+
+export type RuleHits = Record<RuleName, boolean>
+
+/** Which rules fire on already-folded text. */
+export function ruleHits (folded: string): RuleHits {
+  const hits = {} as RuleHits
+  for (const name of ruleNames) hits[name] = rulePatterns[name].test(folded)
+  return hits
+}

@@ -1,0 +1,72 @@
+import { type Bus, eventHandler } from '@earshot/bus'
+import { type Classification, type ClassifiedMention, encodeEvent, type Mention, messageKeyFor, topics } from '@earshot/contracts'
+import type { Logger, Metrics } from '@earshot/observability'
+
+/** What the service needs from the model: deterministic, so a redelivered mention classifies identically. */
+export interface MentionClassifier {
+  modelVersion: string
+  classify: (mention: Mention) => Classification
+}
+
+export interface ClassifierDeps {
+  bus: Bus
+  classifier: MentionClassifier
+  logger: Logger
+  metrics: Metrics
+  groupId?: string
+  topicPartitions?: number
+  startAt?: 'earliest' | 'latest'
+}
+
+/**
+ * mentions.v1 → mentions.classified.v1. Each batch is classified, produced, and only once the
+ * broker acknowledged it does the bus commit the offsets; invalid events reach mentions.v1.dlq
+ * with the reason. Built without I/O of its own: main.ts supplies the adapters.
+ */
+export function createClassifierApp (deps: ClassifierDeps) {
+  const log = deps.logger.child({ component: 'classifier', modelVersion: deps.classifier.modelVersion })
+  const classified = deps.metrics.counter('classifier_mentions_total', 'Mentions classified')
+  const seconds = deps.metrics.histogram('classifier_batch_seconds', 'Time to classify a batch (model only)', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1])
+  const sentiment = deps.metrics.counter('classifier_sentiment_total', 'Sentiment labels given', ['label'])
+  const intents = deps.metrics.counter('classifier_intents_total', 'Intent labels given', ['label'])
+  const urgency = deps.metrics.counter('classifier_urgency_total', 'Urgency levels given', ['level'])
+  const producer = deps.bus.producer({ lingerMs: 2 })
+
+  const consumer = deps.bus.consumer({
+    groupId: deps.groupId ?? 'classifier',
+    topics: [topics.mentions],
+    fromBeginning: deps.startAt !== 'latest',
+    handler: eventHandler(topics.mentions, async (events) => {
+      const started = performance.now()
+      const out: ClassifiedMention[] = events.map(({ event }) => ({ ...event, classification: deps.classifier.classify(event) }))
+      seconds.observe((performance.now() - started) / 1000)
+      await producer.send(topics.mentionsClassified, out.map((mention) => ({
+        key: messageKeyFor(mention),
+        value: encodeEvent(topics.mentionsClassified, mention),
+      })))
+      classified.inc(out.length)
+      for (const { classification } of out) {
+        sentiment.inc({ label: classification.sentiment.label })
+        urgency.inc({ level: classification.urgency.level })
+        for (const intent of classification.intents) intents.inc({ label: intent.label })
+      }
+    }),
+  })
+
+  return {
+    consumer,
+    async start (): Promise<void> {
+      const partitions = deps.topicPartitions ?? 6
+      await deps.bus.ensureTopics([{ name: topics.mentions, partitions }, { name: topics.mentionsClassified, partitions }])
+      await consumer.start()
+      log.info({ partitions }, 'classifier started')
+    },
+    async stop (): Promise<void> {
+      await consumer.stop()
+      await producer.close()
+    },
+    healthy: () => consumer.healthy(),
+  }
+}
+
+export type ClassifierApp = ReturnType<typeof createClassifierApp>

@@ -1,0 +1,2 @@
+export { type ClassifierApp, type ClassifierDeps, createClassifierApp, type MentionClassifier } from './app.js'
+export { type ClassifierConfig, classifierConfigSchema } from './config.js'

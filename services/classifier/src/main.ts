@@ -1,0 +1,38 @@
+import { createKafkaBus } from '@earshot/bus'
+import { loadConfigOrExit } from '@earshot/config'
+import { createMentionClassifier } from '@earshot/nlp'
+import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
+import { createClassifierApp } from './app.js'
+import { classifierConfigSchema } from './config.js'
+
+async function main (): Promise<void> {
+  const config = loadConfigOrExit(classifierConfigSchema)
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'classifier' })
+  const shutdown = createShutdownRegistry({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT })
+  shutdown.listen()
+  const metrics = createMetrics({ service: 'classifier' })
+
+  const classifier = createMentionClassifier()
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger })
+  shutdown.register('kafka', async () => { await bus.close() })
+  const app = createClassifierApp({ bus, classifier, logger, metrics, groupId: config.CLASSIFIER_GROUP_ID, topicPartitions: config.CLASSIFIER_TOPIC_PARTITIONS })
+  const health = createHealthServer({
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    logger,
+    checks: { consumer: async () => { if (!app.healthy()) throw new Error('the mentions.v1 consumer crashed') } },
+  })
+  await health.listen()
+  shutdown.register('health', async () => { await health.close() })
+  await app.start()
+  shutdown.register('classifier', async () => {
+    health.setNotReady()
+    await app.stop()
+  })
+  logger.info({ modelVersion: classifier.modelVersion, port: config.HTTP_PORT }, 'classifier ready')
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`classifier failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+})
