@@ -88,9 +88,10 @@ describe('SourcePoller against real Kafka and Redis', () => {
       breaker: { failureThreshold: 100, openMs: 50 },
     })
     pollers.push(poller)
+    // Other suites share mentions.v1 (some write invalid events on purpose): decode this tenant's keys only.
     const published = async (): Promise<Mention[]> => (await bus.readAll(topics.mentions))
+      .filter((m) => m.key?.startsWith(`${tenantId}:`) === true)
       .map((m) => decodeEvent(topics.mentions, m.value))
-      .filter((m) => m.tenantId === tenantId)
     return { tenantId, cache, timeline, metrics, poller, published, source }
   }
 

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseConfig } from '@earshot/config'
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
+import type { IJob } from 'kubernetes-models/batch/v1/Job'
+import type { IContainer } from 'kubernetes-models/v1/Container'
+import { resolveWebhookSources } from '../../services/ingest-webhook/src/sources.js'
+import { parseSourcesConfig } from '@earshot/ingest'
+import { commandOf, environmentOf, exampleDotenv, loadCompose } from './compose.js'
+import { type K8sObject, kustomizations, objectsOfKind, render } from './kustomize.js'
+import { deployableServices, readRepoFile, repoFileExists, repoRoot, sourceOfCommand } from './repo.js'
+import { migrationEnvironment, serviceConfigSchemas } from './service-configs.js'
+
+const compose = loadCompose()
+const serviceOfCommand = (command: readonly string[]): string | undefined => /^services\/([a-z0-9-]+)\/dist\/main\.js$/.exec(command[1] ?? '')?.[1]
+
+interface ConfigMapLike { data?: Record<string, string> }
+interface SecretLike { stringData?: Record<string, string>, data?: Record<string, string> }
+
+/** The environment Kubernetes gives a container: envFrom ConfigMaps and Secrets, then env (values and secretKeyRefs). */
+function containerEnvironment (container: IContainer, objects: readonly K8sObject[], exampleSecrets: readonly K8sObject[]): Record<string, string> {
+  const find = (kind: string, name: string): K8sObject | undefined =>
+    objects.find((o) => o.kind === kind && o.metadata.name === name) ??
+    (kind === 'Secret' ? exampleSecrets.find((o) => o.metadata.name === name) : undefined)
+  const secretValues = (secret: K8sObject | undefined): Record<string, string> => {
+    const { stringData = {}, data = {} } = (secret ?? {}) as SecretLike
+    return { ...Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), ...stringData }
+  }
+  const env: Record<string, string> = {}
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef !== undefined) Object.assign(env, (find('ConfigMap', source.configMapRef.name ?? '') as ConfigMapLike | undefined)?.data ?? {})
+    if (source.secretRef !== undefined) Object.assign(env, secretValues(find('Secret', source.secretRef.name ?? '')))
+  }
+  for (const variable of container.env ?? []) {
+    if (variable.value !== undefined) { env[variable.name] = variable.value; continue }
+    const ref = variable.valueFrom?.secretKeyRef ?? variable.valueFrom?.configMapKeyRef
+    if (ref === undefined) continue
+    const kind = variable.valueFrom?.secretKeyRef !== undefined ? 'Secret' : 'ConfigMap'
+    const holder = find(kind, ref.name ?? '')
+    const value = kind === 'Secret' ? secretValues(holder)[ref.key] : (holder as ConfigMapLike | undefined)?.data?.[ref.key]
+    if (value !== undefined) env[variable.name] = value
+    else if (ref.optional !== true) env[variable.name] = `<missing ${kind} ${ref.name ?? ''} key ${ref.key}>`
+  }
+  return env
+}
+
+function configProblems (service: string, env: Record<string, string>): string[] {
+  const schema = serviceConfigSchemas[service]
+  if (schema === undefined) return [`${service}: no config schema in scripts/deploy/service-configs.ts`]
+  try {
+    parseConfig(schema, env)
+    return []
+  } catch (err) {
+    return [`${service}: ${(err as Error).message}`]
+  }
+}
+
+test('every service with a src/main.ts is built by npm run build, deployed by compose and by Kubernetes', () => {
+  const services = deployableServices()
+  expect(services).toEqual(expect.arrayContaining(['ingest-x', 'router']))
+  const built = (JSON.parse(readRepoFile('tsconfig.json')) as { references: Array<{ path: string }> }).references.map((r) => r.path)
+  const inCompose = Object.values(compose.services).map((s) => serviceOfCommand(commandOf(s)))
+  const inK8s = objectsOfKind<IDeployment & K8sObject>(render('k8s/base'), 'Deployment')
+    .flatMap((d) => (d.spec?.template.spec?.containers ?? []).map((c) => serviceOfCommand(c.command ?? [])))
+  const missing = services.flatMap((service) => [
+    ...(built.includes(`services/${service}`) ? [] : [`services/${service} is not a reference of tsconfig.json (npm run build skips it)`]),
+    ...(inCompose.includes(service) ? [] : [`${service} has no service in docker-compose.yml`]),
+    ...(inK8s.includes(service) ? [] : [`${service} has no Deployment in k8s/base`]),
+  ])
+  expect(missing).toEqual([])
+})
+
+test('every command in compose and Kubernetes runs the compiled output of a source file that exists', () => {
+  const commands = [
+    ...Object.entries(compose.services).map(([name, s]) => [`compose ${name}`, commandOf(s)] as const),
+    ...kustomizations.flatMap((dir) => render(dir)
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
+      .flatMap((o) => ((o as IDeployment | IJob).spec?.template.spec?.containers ?? []).map((c) => [`${dir} ${o.kind}/${o.metadata.name}`, c.command ?? []] as const))),
+  ].filter(([, command]) => command[0] === 'node')
+  expect(commands.length).toBeGreaterThan(0)
+  const problems = commands.flatMap(([where, command]) => {
+    const source = sourceOfCommand(command)
+    if (source === undefined) return [`${where}: ${command.join(' ')} runs no packages/*/dist or services/*/dist script`]
+    return repoFileExists(source) ? [] : [`${where}: ${command.join(' ')} is compiled from ${source}, which does not exist`]
+  })
+  expect(problems).toEqual([])
+})
+
+test('compose gives every service the environment its config schema requires, with values it accepts', () => {
+  const problems = Object.values(compose.services).flatMap((service) => {
+    const name = serviceOfCommand(commandOf(service))
+    return name === undefined ? [] : configProblems(name, environmentOf(service, exampleDotenv()))
+  })
+  expect(problems).toEqual([])
+  expect(environmentOf(compose.services.migrate ?? {}, exampleDotenv())).toHaveProperty(migrationEnvironment[0])
+})
+
+describe.each(kustomizations)('%s', (dir) => {
+  test('gives every container the environment its config schema requires, with values it accepts', () => {
+    const objects = render(dir)
+    const exampleSecrets = objectsOfKind(render('k8s/base'), 'Secret')
+    const problems: string[] = []
+    for (const deployment of objectsOfKind<IDeployment & K8sObject>(objects, 'Deployment')) {
+      for (const container of deployment.spec?.template.spec?.containers ?? []) {
+        const service = serviceOfCommand(container.command ?? [])
+        if (service === undefined) { problems.push(`${deployment.metadata.name}: command runs no service`); continue }
+        problems.push(...configProblems(service, containerEnvironment(container, objects, exampleSecrets)))
+      }
+    }
+    for (const job of objectsOfKind<IJob & K8sObject>(objects, 'Job')) {
+      for (const container of job.spec?.template.spec?.containers ?? []) {
+        const env = containerEnvironment(container, objects, exampleSecrets)
+        for (const name of migrationEnvironment) if (env[name] === undefined) problems.push(`${job.metadata.name}: ${name} is not set`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+})
+
+test('the example sources file is one both ingest services accept, and the Kubernetes example Secret carries the same', () => {
+  const text = readFileSync(join(repoRoot, 'deploy', 'sources.example.json'), 'utf8')
+  const sources = parseSourcesConfig(JSON.parse(text))
+  expect(sources.some((s) => s.platform === 'x')).toBe(true)
+  expect(() => resolveWebhookSources(sources)).not.toThrow()
+  const secret = render('k8s/base').find((o) => o.kind === 'Secret' && o.metadata.name === 'earshot-sources') as SecretLike | undefined
+  expect(JSON.parse(secret?.stringData?.['sources.json'] ?? 'null')).toEqual(JSON.parse(text))
+})
