@@ -297,13 +297,23 @@ export class KafkaBus implements Bus {
     this.kafka = createKafka(options)
   }
 
+  private connecting: Promise<Admin> | undefined
+
+  /** One admin connection, opened on first use and opened again after a failed attempt. */
   private async connectedAdmin (): Promise<Admin> {
-    if (this.admin === undefined) {
+    if (this.admin !== undefined) return this.admin
+    this.connecting ??= (async () => {
       const admin = this.kafka.admin()
-      await admin.connect()
+      try {
+        await admin.connect()
+      } catch (err) {
+        this.connecting = undefined
+        throw err
+      }
       this.admin = admin
-    }
-    return this.admin
+      return admin
+    })()
+    return await this.connecting
   }
 
   async ensureTopics (specs: TopicSpec[]): Promise<void> {
@@ -340,6 +350,11 @@ export class KafkaBus implements Bus {
         }
       }
     }
+  }
+
+  async checkTopics (names: string[]): Promise<void> {
+    const admin = await this.connectedAdmin()
+    await admin.fetchTopicMetadata({ topics: names })
   }
 
   producer (options?: ProducerOptions): Producer {
@@ -387,6 +402,7 @@ export class KafkaBus implements Bus {
     for (const producer of this.producers) await producer.close()
     await this.admin?.disconnect()
     this.admin = undefined
+    this.connecting = undefined
   }
 }
 

@@ -142,6 +142,10 @@ export class MemoryBus implements Bus {
     }
   }
 
+  async checkTopics (names: string[]): Promise<void> {
+    for (const name of names) this.topic(name)
+  }
+
   async readAll (topic: string): Promise<IncomingMessage[]> {
     const stored = this.topic(topic)
     return stored.partitions.flatMap((messages, partition) =>

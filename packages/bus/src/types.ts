@@ -111,6 +111,8 @@ export interface Bus {
   ensureTopics: (topics: TopicSpec[]) => Promise<void>
   producer: (options?: ProducerOptions) => Producer
   consumer: (options: ConsumerOptions) => Consumer
+  /** Readiness: resolves when the bus can reach these topics (Kafka: a broker answers their metadata). */
+  checkTopics: (names: string[]) => Promise<void>
   /** Reads a whole topic from the beginning, outside any group (tests, DLQ inspection). */
   readAll: (topic: string, options?: { timeoutMs?: number }) => Promise<IncomingMessage[]>
   close: () => Promise<void>

@@ -61,6 +61,12 @@ export function busContract (name: string, harness: BusHarness): void {
       await producer.close()
     }
 
+    test('checkTopics answers for created topics and fails for a missing one', async () => {
+      const name = await topic(2)
+      await bus.checkTopics([name, `${name}.dlq`])
+      await expect(bus.checkTopics([`${name}-missing`])).rejects.toThrow()
+    })
+
     test('delivers messages of one key in the order they were produced', async () => {
       const name = await topic(3)
       const keys = Array.from({ length: 12 }, (_, i) => `tenant-a:conversation-${i}`)
