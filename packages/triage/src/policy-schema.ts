@@ -221,6 +221,14 @@ export const policyDocumentSchema = z.strictObject({
     high: slaTargetSchema.optional(),
     critical: slaTargetSchema.optional(),
   }).prefault({}),
+  /** Spike detection: the rate of negative and outage mentions per window against the windows before. */
+  spikes: z.strictObject({
+    window: duration.default(10 * 60_000),
+    factor: z.number().gt(1).default(4),
+    min_count: z.int().min(1).default(20),
+    baseline_windows: z.int().min(1).max(48).default(6),
+    quiet: duration.default(30 * 60_000),
+  }).prefault({}),
   rules: z.array(ruleSchema).default([]),
   templates: z.record(name, z.string()).default({}),
 })

@@ -1,10 +1,13 @@
 import { type Bus, eventHandler } from '@earshot/bus'
 import { topics } from '@earshot/contracts'
+import type { Cache } from '@earshot/cache'
 import type { Logger, Metrics } from '@earshot/observability'
 import type { Pool } from '@earshot/store'
 import { createOutboxRelay } from './outbox-relay.js'
 import type { PolicyBook } from './policy-book.js'
 import { createScheduler, type ReplySender } from './scheduler.js'
+import { spikeSettingsOf } from './domain/spikes.js'
+import { createSpikeDetector, type SpikeDetectorOptions } from './spike-detector.js'
 import { createTicketWriter } from './ticket-writer.js'
 
 export interface RouterDeps {
@@ -24,6 +27,9 @@ export interface RouterDeps {
   startAt?: 'earliest' | 'latest'
   /** Partitions written at the same time by one replica (each in its own transaction). */
   partitionsConcurrently?: number
+  /** The shared cache for spike detection's sliding windows; without it spikes are not detected. */
+  cache?: Cache
+  spikeSettingsFor?: SpikeDetectorOptions['settingsFor']
 }
 
 export type { ReplySender }
@@ -40,7 +46,8 @@ export function createRouterApp (deps: RouterDeps) {
   const opened = deps.metrics.counter('router_tickets_opened_total', 'Tickets opened')
   const latency = deps.metrics.histogram('router_ingest_to_ticket_seconds', 'From a mention\'s arrival in Earshot to its ticket write', [],
     [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
-  const writer = createTicketWriter({ pool: deps.pool, policies: deps.policies, ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.reopenWindowMs === undefined ? {} : { reopenWindowMs: deps.reopenWindowMs }) })
+  const spikes = deps.cache === undefined ? undefined : createSpikeDetector({ cache: deps.cache, settingsFor: deps.spikeSettingsFor ?? ((tenantId) => spikeSettingsOf(deps.policies.policyFor(tenantId))) })
+  const writer = createTicketWriter({ pool: deps.pool, policies: deps.policies, ...(spikes === undefined ? {} : { spikes }), ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.reopenWindowMs === undefined ? {} : { reopenWindowMs: deps.reopenWindowMs }) })
   const producer = deps.bus.producer({ lingerMs: 2 })
   const relay = createOutboxRelay({ pool: deps.pool, producer, logger: deps.logger })
   const scheduler = createScheduler({

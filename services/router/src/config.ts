@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { duration, int, kafkaEnv, observabilityEnv, postgresEnv } from '@earshot/config'
+import { duration, int, kafkaEnv, observabilityEnv, postgresEnv, redisEnv } from '@earshot/config'
 
 export const routerConfigSchema = z.object({
   // Kafka
@@ -13,6 +13,9 @@ export const routerConfigSchema = z.object({
   ROUTER_SESSION_TIMEOUT: duration().default(30_000),
   // Postgres
   ...postgresEnv,
+  // Redis: the sliding windows of spike detection; without REDIS_URL spikes are not detected.
+  REDIS_URL: redisEnv.REDIS_URL.optional(),
+  REDIS_KEY_PREFIX: redisEnv.REDIS_KEY_PREFIX,
   // Triage
   // Folder of <tenantId>.yaml policies; tenants without one get the default policy.
   ROUTER_POLICIES_DIR: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
 import { createKafkaBus } from '@earshot/bus'
+import { createRedisCache } from '@earshot/cache'
 import { loadConfigOrExit } from '@earshot/config'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createPool } from '@earshot/store'
@@ -17,6 +18,8 @@ async function main (): Promise<void> {
   shutdown.register('postgres', async () => { await pool.end() })
   const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger })
   shutdown.register('kafka', async () => { await bus.close() })
+  const cache = config.REDIS_URL === undefined ? undefined : createRedisCache({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger })
+  if (cache !== undefined) shutdown.register('redis', async () => { await cache.close() })
   const policies = config.ROUTER_POLICIES_DIR === undefined ? createPolicyBook() : loadPolicyDirectory(config.ROUTER_POLICIES_DIR)
 
   const app = createRouterApp({
@@ -30,6 +33,7 @@ async function main (): Promise<void> {
     schedulerIntervalMs: config.ROUTER_SCHEDULER_INTERVAL,
     groupId: config.ROUTER_GROUP_ID,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT,
+    ...(cache === undefined ? {} : { cache }),
   })
   const health = createHealthServer({
     port: config.HTTP_PORT,

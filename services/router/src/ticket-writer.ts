@@ -3,6 +3,7 @@ import { createTicketRepository, type NewSchedule, type Pool, type TicketRow, wi
 import { evaluate } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
+import { incidentGroupingKey, type SpikeDetector } from './spike-detector.js'
 import { ticketEventBuilders } from './ticket-events.js'
 
 export interface TicketWriterOptions {
@@ -11,6 +12,8 @@ export interface TicketWriterOptions {
   now?: () => Date
   /** A conversation whose ticket closed less than this long ago reopens it instead of opening a new one. */
   reopenWindowMs?: number
+  /** Consulted with each batch's new mentions inside the batch's transaction; groups them under incidents. */
+  spikes?: SpikeDetector
 }
 
 export interface WriteResult {
@@ -59,6 +62,7 @@ export function createTicketWriter (options: TicketWriterOptions) {
         if (other === undefined || (open(ticket) && !open(other)) || (open(ticket) === open(other) && ticket.updatedAt > other.updatedAt)) active.set(key, ticket)
       }
       const mentionIds = await repo.mentionIdsOf(tx, [...active.values()].map((t) => ({ tenantId: t.tenantId, ticketId: t.id })))
+      const incidents = options.spikes === undefined ? new Map<string, string>() : await options.spikes.observe(tx, todo, at)
       const queue = await repo.openTicketCounts(tx, [...new Set(todo.map((m) => m.tenantId))])
 
       const created = new Map<string, TicketRow>()
@@ -79,6 +83,8 @@ export function createTicketWriter (options: TicketWriterOptions) {
         }, at)
         const change = ticketChange(current, mention, decision, at)
         const { ticket } = change
+        const incidentId = incidents.get(incidentGroupingKey(mention.tenantId, mention.id))
+        if (incidentId !== undefined) ticket.details = { ...ticket.details, incidentId }
         const ticketKey = `${ticket.tenantId}\u0000${ticket.id}`
         if (change.isNew) {
           created.set(ticketKey, ticket)

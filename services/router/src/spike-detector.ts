@@ -1,0 +1,131 @@
+import type { Cache } from '@earshot/cache'
+import type { ClassifiedMention } from '@earshot/contracts'
+import { createTicketRepository, type Queryable, type TicketRow } from '@earshot/store'
+import { defaultSpikeSettings, judgeSpike, nextEpisode, type SpikeEpisode, type SpikeKind, spikeKinds, spikeSignals, type SpikeSettings, type SpikeVerdict, suggestedBroadcast } from './domain/spikes.js'
+import { ticketEventBuilders } from './ticket-events.js'
+
+export interface SpikeDetectorOptions {
+  cache: Cache
+  /** Per-tenant settings (the policy's `spikes:` block); defaults to `defaultSpikeSettings`. */
+  settingsFor?: (tenantId: string) => SpikeSettings
+  /** The incident ticket lists at most this many grouped mention ids (the count keeps going). */
+  maxListedMentions?: number
+}
+
+export interface IncidentDetails {
+  kind: SpikeKind
+  startedAt: string
+  mentionIds: string[]
+  mentionCount: number
+  lastVerdict: SpikeVerdict
+}
+
+/** mention key (`tenantId\u0000mentionId`) → the incident it is grouped under. */
+export type IncidentGrouping = Map<string, string>
+
+const mentionKey = (tenantId: string, mentionId: string): string => `${tenantId}\u0000${mentionId}`
+
+/**
+ * Per-tenant rates of negative and outage mentions in sliding windows (the shared cache, so every
+ * replica counts together), against the mean of the windows before. A spike opens ONE incident
+ * ticket per tenant, kind and episode (deterministic id; the episode is agreed through a
+ * compare-and-set in the cache), emits `incident.detected` through the outbox in the caller's
+ * transaction, and groups the episode's related mentions under it. Counters are not transactional:
+ * a batch that rolls back and is redelivered counts twice, which only makes a spike slightly earlier.
+ */
+export function createSpikeDetector (options: SpikeDetectorOptions) {
+  const repo = createTicketRepository()
+  const settingsFor = options.settingsFor ?? (() => defaultSpikeSettings)
+  const maxListed = options.maxListedMentions ?? 1000
+
+  async function episodeAfter (tenantId: string, kind: SpikeKind, spike: boolean, at: Date, settings: SpikeSettings): Promise<SpikeEpisode | undefined> {
+    const name = `spike-episode:${tenantId}:${kind}`
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await options.cache.getCheckpoint(name)
+      const previous = stored === undefined ? undefined : JSON.parse(stored) as SpikeEpisode
+      const next = nextEpisode(previous, tenantId, kind, spike, at, settings)
+      if (next === undefined || next === previous) return next
+      // Another replica may have started the episode first: then its incident id wins.
+      if (await options.cache.setCheckpointIf(name, stored, JSON.stringify(next))) return next
+    }
+    return undefined
+  }
+
+  async function recordIncident (tx: Queryable, tenantId: string, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict, at: Date): Promise<void> {
+    const existing = await repo.getTicket(tx, tenantId, episode.incidentId, { lock: true })
+    const previous = existing?.details.incident as IncidentDetails | undefined
+    const listed = [...(previous?.mentionIds ?? [])]
+    for (const mention of related) if (listed.length < maxListed && !listed.includes(mention.id)) listed.push(mention.id)
+    const incident: IncidentDetails = {
+      kind: episode.kind,
+      startedAt: episode.startedAt,
+      mentionIds: listed,
+      mentionCount: (previous?.mentionCount ?? 0) + related.length,
+      lastVerdict: verdict,
+    }
+    if (existing === undefined) {
+      const ticket: TicketRow = {
+        tenantId,
+        id: episode.incidentId,
+        conversationId: episode.incidentId,
+        platform: related[0]!.platform,
+        status: 'open',
+        priority: episode.kind === 'outage' ? 'critical' : 'high',
+        team: null,
+        assignee: null,
+        tags: ['incident', episode.kind],
+        sla: {},
+        details: { kind: 'incident', incident, suggestedBroadcast: suggestedBroadcast(episode.kind) },
+        lastSequence: 0,
+        createdAt: at,
+        updatedAt: at,
+        closedAt: null,
+      }
+      await repo.insertTicket(tx, ticket)
+      await repo.appendEvents(tx, ticket, ticketEventBuilders(ticket, ['incident.detected'], listed, at))
+      return
+    }
+    existing.details = { ...existing.details, incident }
+    existing.updatedAt = at
+    await repo.updateTicket(tx, existing)
+    await repo.appendEvents(tx, existing, ticketEventBuilders(existing, ['ticket.message_added'], listed, at))
+  }
+
+  /**
+   * Counts a batch's NEW mentions (call it once per batch, inside the batch's transaction) and
+   * returns the incident each related mention is grouped under.
+   */
+  async function observe (tx: Queryable, mentions: readonly ClassifiedMention[], at: Date): Promise<IncidentGrouping> {
+    const grouping: IncidentGrouping = new Map()
+    const byTenantKind = new Map<string, { tenantId: string, kind: SpikeKind, mentions: ClassifiedMention[] }>()
+    for (const mention of mentions) {
+      for (const kind of spikeSignals(mention)) {
+        const key = `${mention.tenantId}\u0000${kind}`
+        const entry = byTenantKind.get(key) ?? { tenantId: mention.tenantId, kind, mentions: [] }
+        entry.mentions.push(mention)
+        byTenantKind.set(key, entry)
+      }
+    }
+    // Outage before negative: a mention in both is grouped under the outage incident.
+    const entries = [...byTenantKind.values()].sort((a, b) => spikeKinds.indexOf(b.kind) - spikeKinds.indexOf(a.kind) || a.tenantId.localeCompare(b.tenantId))
+    for (const { tenantId, kind, mentions: related } of entries) {
+      const settings = settingsFor(tenantId)
+      const base = `spike:${tenantId}:${kind}`
+      const current = await options.cache.increment(`${base}:current`, { windowMs: settings.windowMs, by: related.length, at: at.getTime() })
+      const long = await options.cache.increment(`${base}:long`, { windowMs: settings.windowMs * (settings.baselineWindows + 1), by: related.length, at: at.getTime() })
+      const verdict = judgeSpike(current, long, settings)
+      const episode = await episodeAfter(tenantId, kind, verdict.spike, at, settings)
+      if (episode === undefined) continue
+      const ungrouped = related.filter((mention) => !grouping.has(mentionKey(tenantId, mention.id)))
+      if (ungrouped.length === 0) continue
+      await recordIncident(tx, tenantId, episode, ungrouped, verdict, at)
+      for (const mention of ungrouped) grouping.set(mentionKey(tenantId, mention.id), episode.incidentId)
+    }
+    return grouping
+  }
+
+  return { observe }
+}
+
+export type SpikeDetector = ReturnType<typeof createSpikeDetector>
+export { mentionKey as incidentGroupingKey }

@@ -1,0 +1,94 @@
+import { type Cache, createMemoryCache, createRedisCache } from '@earshot/cache'
+import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
+import { createPool, migrate, type Pool } from '@earshot/store'
+import { freshDatabase, testEnvironment } from '@earshot/testing'
+import { createPolicyBook, createTicketWriter } from '../src/index.js'
+import { createSpikeDetector } from '../src/spike-detector.js'
+
+const outage = sampleClassification({ intents: [{ label: 'outage_report', confidence: 0.9 }] })
+const calm = sampleClassification({ sentiment: { label: 'positive', score: 0.9 }, intents: [{ label: 'praise', confidence: 0.9 }] })
+const settings = { windowMs: 600_000, factor: 4, minCount: 5, baselineWindows: 3, quietMs: 1_800_000 }
+
+let serial = 0
+function mention (classification = outage): ClassifiedMention {
+  const n = ++serial
+  return sampleClassifiedMention({
+    tenantId: 'nova-games',
+    nativeId: String(1_910_000_000_000_000_000n + BigInt(n)),
+    conversationId: `x:conversation-${n}`,
+    url: undefined,
+    receivedAt: '2026-03-02T16:00:00Z',
+    classification,
+  })
+}
+
+describe('spike detection in the ticket writer', () => {
+  let pool: Pool
+  let drop: () => Promise<void>
+  let clock = new Date('2026-03-02T16:00:00Z')
+  const caches: Cache[] = []
+
+  beforeAll(async () => {
+    const db = await freshDatabase('spikes')
+    drop = db.drop
+    pool = createPool({ connectionString: db.url, max: 4 })
+    await migrate(pool)
+  })
+  afterAll(async () => {
+    for (const cache of caches) await cache.close()
+    await pool.end()
+    await drop()
+  })
+  afterEach(async () => {
+    await pool.query('TRUNCATE mentions, tickets, outbox, schedules')
+  })
+
+  function writerWith (cache: Cache) {
+    caches.push(cache)
+    const spikes = createSpikeDetector({ cache, settingsFor: () => settings })
+    return createTicketWriter({ pool, policies: createPolicyBook(), now: () => clock, spikes })
+  }
+
+  async function incidents () {
+    const { rows } = await pool.query<{ id: string, tags: string[], details: { incident: { mentionIds: string[], mentionCount: number }, suggestedBroadcast: string } }>(
+      "SELECT id, tags, details FROM tickets WHERE details->>'kind' = 'incident'")
+    return rows
+  }
+
+  test.each([
+    ['Redis', () => { const env = testEnvironment(); return createRedisCache({ url: env.redisUrl, prefix: `${env.redisKeyPrefix}spikes:${Math.random()}:` }) }],
+    ['the memory cache', () => createMemoryCache({ now: () => clock.getTime() })],
+  ])('with %s: a burst of outage reports opens ONE incident ticket, emits incident.detected once and groups later mentions', async (_name, makeCache) => {
+    clock = new Date('2026-03-02T16:00:00Z')
+    const writer = writerWith(makeCache())
+    // A quiet baseline: one calm mention and 2 outage reports over the previous windows.
+    await writer.writeBatch([mention(calm), mention()])
+    clock = new Date('2026-03-02T16:12:00Z')
+    await writer.writeBatch([mention()])
+    expect(await incidents()).toEqual([])
+
+    clock = new Date('2026-03-02T16:31:00Z')
+    await writer.writeBatch([mention(), mention()])
+    expect(await incidents()).toEqual([])
+    const burst = [mention(), mention(), mention(), mention()]
+    await writer.writeBatch(burst) // 6 in the window, above both the minimum and 4 × baseline
+    const [incident, ...others] = await incidents()
+    expect(others).toEqual([])
+    expect(incident!.tags).toEqual(['incident', 'outage'])
+    expect(incident!.details.incident.mentionIds).toEqual(burst.map((m) => m.id))
+    expect(incident!.details.suggestedBroadcast).toMatch(/working on it/)
+
+    clock = new Date('2026-03-02T16:33:00Z')
+    const later = mention()
+    await writer.writeBatch([later, mention(calm)])
+    const [grouped] = await incidents()
+    expect(grouped!.id).toBe(incident!.id)
+    expect(grouped!.details.incident.mentionIds).toEqual([...burst, later].map((m) => m.id))
+
+    const { rows: tagged } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM tickets WHERE details->>'incidentId' = $1", [incident!.id])
+    expect(Number(tagged[0]!.n)).toBe(5)
+    const { rows: events } = await pool.query<{ type: string, sequence: number }>(
+      "SELECT payload->>'type' AS type, sequence FROM outbox WHERE ticket_id = $1 ORDER BY sequence", [incident!.id])
+    expect(events).toEqual([{ type: 'incident.detected', sequence: 1 }, { type: 'ticket.message_added', sequence: 2 }])
+  })
+})
