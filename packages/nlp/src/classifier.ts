@@ -5,7 +5,8 @@ import { NlpModelError } from './errors.js'
 import { createFeaturizer, createSparseVector, type Featurizer, type SparseVector } from './features.js'
 import { detectLanguage, hasStopword, isLexiconLanguage } from './language.js'
 import { lexiconFor } from './lexicons.js'
-import { deserialiseLinearModel, type LinearModel, predictProbabilities } from './linear-model.js'
+import { deserialiseLinearModel, type LinearModel, predictProbabilities, softmaxInPlace } from './linear-model.js'
+import { createFusedScorer } from './fused-scorer.js'
 import { markers, tokenise } from './tokenise.js'
 
 export const sentimentClasses: readonly SentimentLabel[] = ['negative', 'neutral', 'positive']
@@ -13,9 +14,14 @@ export const sentimentClasses: readonly SentimentLabel[] = ['negative', 'neutral
 /** What `npm run train` writes to models/manifest.json. */
 export interface ModelManifest {
   modelVersion: string
-  /** One binary model per intent over the complaint model's features plus rule and model signals. */
+  /** One multilabel model (a sigmoid per intent) over the complaint model's features plus rule and model signals. */
   intents?: {
-    files: Partial<Record<string, string>>
+    file: string
+    thresholds: Partial<Record<string, number>>
+  }
+  /** A multilabel safety/legalThreat detector over the text features; ORed with the keyword rules. */
+  flags?: {
+    file: string
     thresholds: Partial<Record<string, number>>
   }
   sentiment: {
@@ -36,7 +42,8 @@ export interface ModelArtifacts {
   manifest: ModelManifest
   sentimentModels: LinearModel[]
   complaintModel: LinearModel
-  intentModels?: Partial<Record<string, LinearModel>>
+  intentModel?: LinearModel
+  flagModel?: LinearModel
 }
 
 export const defaultModelDir = join(__dirname, '..', 'models')
@@ -54,8 +61,9 @@ export function loadModelArtifacts (dir = defaultModelDir): ModelArtifacts {
   }
   const artifacts: ModelArtifacts = { manifest, sentimentModels: manifest.sentiment.files.map(load), complaintModel: load(manifest.complaint.file) }
   if (manifest.intents !== undefined) {
-    artifacts.intentModels = Object.fromEntries(Object.entries(manifest.intents.files).flatMap(([label, file]) => file === undefined ? [] : [[label, load(file)]]))
+    artifacts.intentModel = load(manifest.intents.file)
   }
+  if (manifest.flags !== undefined) artifacts.flagModel = load(manifest.flags.file)
   return artifacts
 }
 
@@ -112,6 +120,13 @@ export interface Classifier {
    * next call). Callers may append entries but must restore `length` before classifying again.
    */
   lastFeatures: () => SparseVector
+  /**
+   * When the intent model is fused with the text models: its raw scores (bias + the text features'
+   * part, one per intent class) for the last `classify` call; the caller adds any appended features.
+   */
+  lastIntentScores: () => Float64Array | undefined
+  /** Likewise the flag model's raw scores (final: it reads only the text features). */
+  lastFlagScores: () => Float64Array | undefined
 }
 
 /**
@@ -146,12 +161,21 @@ export function createClassifier (artifacts: ModelArtifacts = loadModelArtifacts
   const summed = new Float64Array(sentimentClasses.length)
   const binary = new Float64Array(2)
   const offsets = manifest.sentiment.logOffsets
+  const fused = sentimentModels.length === 1 && featurizerFor(sentimentModels[0] as LinearModel) === complaintFeaturizer
+    ? createFusedScorer(sentimentModels[0] as LinearModel, complaintModel, artifacts.intentModel, artifacts.flagModel)
+    : undefined
+  let fusedScored = false
 
   const modelSentiment = (text: string, tokens: readonly string[], language: string): SentimentResult => {
     summed.fill(0)
-    for (const { model, featurizer } of sentimentViews) {
-      predictProbabilities(model, featuresOf(featurizer, text, tokens), probabilities)
-      for (let k = 0; k < summed.length; k++) summed[k] = (summed[k] as number) + (probabilities[k] as number) / sentimentViews.length
+    if (fused !== undefined && fusedScored) {
+      for (let k = 0; k < summed.length; k++) summed[k] = fused.scores[k] as number
+      softmaxInPlace(summed)
+    } else {
+      for (const { model, featurizer } of sentimentViews) {
+        predictProbabilities(model, featuresOf(featurizer, text, tokens), probabilities)
+        for (let k = 0; k < summed.length; k++) summed[k] = (summed[k] as number) + (probabilities[k] as number) / sentimentViews.length
+      }
     }
     let best = 0
     let bestScore = -Infinity
@@ -180,12 +204,23 @@ export function createClassifier (artifacts: ModelArtifacts = loadModelArtifacts
       forget()
       return sentimentOf(text, tokenise(text), options)
     },
+    lastIntentScores: () => fused !== undefined && fused.intentScores.length > 0 ? fused.intentScores : undefined,
+    lastFlagScores: () => fused !== undefined && fused.flagScores.length > 0 ? fused.flagScores : undefined,
     classify: (text, options = {}) => {
       forget()
       const tokens = tokenise(text)
+      let confidence = 0
+      if (fused !== undefined) {
+        fused.score(featuresOf(complaintFeaturizer, text, tokens))
+        fusedScored = true
+        confidence = 1 / (1 + Math.exp(-(fused.scores[fused.complaintOutput] as number)))
+      }
       const sentiment = sentimentOf(text, tokens, options)
-      predictProbabilities(complaintModel, featuresOf(complaintFeaturizer, text, tokens), binary)
-      const confidence = binary[1] as number
+      fusedScored = false
+      if (fused === undefined) {
+        predictProbabilities(complaintModel, featuresOf(complaintFeaturizer, text, tokens), binary)
+        confidence = binary[1] as number
+      }
       return { language: sentiment.language, tokens, sentiment, complaint: { isComplaint: confidence >= manifest.complaint.threshold, confidence } }
     },
   }

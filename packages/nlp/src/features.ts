@@ -132,6 +132,46 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
     polarity: lexiconFor('en', type).polarity,
     indices: lexiconFeatureNames.map((name) => finalise(fnvString(fnvOffset, `${type}:${name}`)) & mask),
   }))
+  // One map lookup per token for all lexicons (NaN = absent) instead of one per lexicon; same sums as summariseLexicon.
+  const combined = new Map<string, Float64Array>()
+  lexicons.forEach(({ polarity }, l) => {
+    for (const [word, score] of polarity) {
+      let scores = combined.get(word)
+      if (scores === undefined) {
+        scores = new Float64Array(lexicons.length).fill(NaN)
+        combined.set(word, scores)
+      }
+      scores[l] = score
+    }
+  })
+  const summaries: LexiconSummary[] = lexicons.map(() => ({ positive: 0, negative: 0, last: 0 }))
+  const add = (summary: LexiconSummary, score: number): void => {
+    if (score > 0) summary.positive += score
+    else summary.negative -= score
+    summary.last = score
+  }
+  const summariseAll = (tokens: readonly string[]): void => {
+    for (const summary of summaries) {
+      summary.positive = 0
+      summary.negative = 0
+      summary.last = 0
+    }
+    for (const token of tokens) {
+      if (token === markers.positiveEmoji || token === markers.negativeEmoji) {
+        const score = token === markers.positiveEmoji ? 0.5 : -0.5
+        for (const summary of summaries) add(summary, score)
+        continue
+      }
+      const negated = token.startsWith(markers.negationPrefix)
+      const scores = combined.get(negated ? token.slice(markers.negationPrefix.length) : token)
+      if (scores === undefined) continue
+      for (let l = 0; l < summaries.length; l++) {
+        const score = scores[l] as number
+        if (Number.isNaN(score)) continue
+        add(summaries[l] as LexiconSummary, negated ? -score / 2 : score)
+      }
+    }
+  }
   const extractTokens = (text: string, tokens: readonly string[], out: SparseVector): SparseVector => {
     out.length = 0
     for (let i = 0; i < tokens.length; i++) {
@@ -156,7 +196,8 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
     }
     normalise(out, wordCount, out.length)
     if (config.lexicon) {
-      for (const lexicon of lexicons) addLexiconFeatures(out, lexicon.indices, summariseLexicon(tokens, lexicon.polarity))
+      summariseAll(tokens)
+      lexicons.forEach((lexicon, l) => addLexiconFeatures(out, lexicon.indices, summaries[l] as LexiconSummary))
     }
     return out
   }

@@ -45,3 +45,23 @@ test('the binary variant separates two classes', () => {
 test('rejects a buffer that is not a model', () => {
   expect(() => deserialiseLinearModel(Buffer.from('nope, not a model'))).toThrow(expect.objectContaining({ code: 'NLP_ERR_MODEL_CORRUPT' }))
 })
+
+test('each output of a multilabel model trains exactly as its own binary model would', () => {
+  const data = examples()
+  const labels = (y: number): number => (y === 0 ? 1 : 0) | (y === 2 ? 2 : 0)
+  const multi = trainLinearModel(createLinearModel('multilabel', ['negative', 'positive'], config), data.map((e) => ({ x: e.x, y: labels(e.y) })), options)
+  const out = new Float64Array(2)
+  const binaryOut = new Float64Array(2)
+  for (const [k, cls] of [[0, 0], [1, 2]] as const) {
+    const binary = trainLinearModel(createLinearModel('binary', ['no', 'yes'], config), data.map((e) => ({ x: e.x, y: e.y === cls ? 1 : 0 })), options)
+    for (const { x } of data) expect(predictProbabilities(multi, x, out)[k]).toBe(predictProbabilities(binary, x, binaryOut)[1])
+  }
+})
+
+test('a model with fewer hash bits than its features masks the indices', () => {
+  const small = { ...config, bits: 6 }
+  const model = trainLinearModel(createLinearModel('multilabel', ['negative', 'positive'], small), examples().map((e) => ({ x: e.x, y: e.y === 0 ? 1 : e.y === 2 ? 2 : 0 })), options)
+  expect(model.weights.length).toBe(2 * 64)
+  const out = new Float64Array(2)
+  for (const { x, y } of examples()) if (y !== 1) expect((predictProbabilities(model, x, out)[y === 0 ? 0 : 1] as number)).toBeGreaterThan(0.5)
+})

@@ -4,10 +4,11 @@ import { createPrng, shuffleInPlace } from './prng.js'
 
 /**
  * A hashed sparse linear model. `softmax` has one weight row per class; `binary` has one output
- * (the score of `classes[1]`) squashed by a sigmoid.
+ * (the score of `classes[1]`) squashed by a sigmoid; `multilabel` has one independent sigmoid output
+ * per class (interleaved, so one pass over the features scores every label).
  */
 export interface LinearModel {
-  kind: 'softmax' | 'binary'
+  kind: 'softmax' | 'binary' | 'multilabel'
   classes: string[]
   features: FeatureConfig
   /** Weight of bucket j for output k at `j * outputs + k`. */
@@ -17,6 +18,7 @@ export interface LinearModel {
 
 export interface TrainingExample {
   x: SparseVector
+  /** The class index; for `multilabel`, a bit mask (bit k set when `classes[k]` applies). */
   y: number
 }
 
@@ -38,6 +40,7 @@ export function outputCount (model: Pick<LinearModel, 'kind' | 'classes'>): numb
 
 export function createLinearModel (kind: LinearModel['kind'], classes: string[], features: FeatureConfig): LinearModel {
   if (kind === 'binary' && classes.length !== 2) throw new NlpError('NLP_ERR_TRAINING', 'a binary model needs exactly two classes')
+  if (kind === 'multilabel' && classes.length > 31) throw new NlpError('NLP_ERR_TRAINING', 'a multilabel model has at most 31 labels (bit-mask targets)')
   const outputs = kind === 'binary' ? 1 : classes.length
   return { kind, classes, features, weights: new Float32Array((1 << features.bits) * outputs), bias: new Float32Array(outputs) }
 }
@@ -45,9 +48,22 @@ export function createLinearModel (kind: LinearModel['kind'], classes: string[],
 /** Writes class probabilities for `x` into `out` (length = number of classes) and returns it. */
 export function predictProbabilities (model: LinearModel, x: SparseVector, out: Float64Array): Float64Array {
   const { weights, bias } = model
+  // A model may use fewer hash bits than the features it reads (masking keeps the low bits, already mixed).
+  const mask = (1 << model.features.bits) - 1
+  if (model.kind === 'multilabel') {
+    const outputs = model.classes.length
+    for (let k = 0; k < outputs; k++) out[k] = bias[k] as number
+    for (let i = 0; i < x.length; i++) {
+      const base = ((x.indices[i] as number) & mask) * outputs
+      const value = x.values[i] as number
+      for (let k = 0; k < outputs; k++) out[k] = (out[k] as number) + (weights[base + k] as number) * value
+    }
+    for (let k = 0; k < outputs; k++) out[k] = 1 / (1 + Math.exp(-(out[k] as number)))
+    return out
+  }
   if (model.kind === 'binary') {
     let score = bias[0] as number
-    for (let i = 0; i < x.length; i++) score += (weights[x.indices[i] as number] as number) * (x.values[i] as number)
+    for (let i = 0; i < x.length; i++) score += (weights[(x.indices[i] as number) & mask] as number) * (x.values[i] as number)
     const p = 1 / (1 + Math.exp(-score))
     out[0] = 1 - p
     out[1] = p
@@ -56,10 +72,15 @@ export function predictProbabilities (model: LinearModel, x: SparseVector, out: 
   const outputs = model.classes.length
   for (let k = 0; k < outputs; k++) out[k] = bias[k] as number
   for (let i = 0; i < x.length; i++) {
-    const base = (x.indices[i] as number) * outputs
+    const base = ((x.indices[i] as number) & mask) * outputs
     const value = x.values[i] as number
     for (let k = 0; k < outputs; k++) out[k] = (out[k] as number) + (weights[base + k] as number) * value
   }
+  return softmaxInPlace(out, outputs)
+}
+
+/** Turns raw scores (the first `outputs` entries) into probabilities. */
+export function softmaxInPlace (out: Float64Array, outputs = out.length): Float64Array {
   let max = -Infinity
   for (let k = 0; k < outputs; k++) max = Math.max(max, out[k] as number)
   let sum = 0
@@ -80,9 +101,16 @@ export function predictProbabilities (model: LinearModel, x: SparseVector, out: 
 export function trainLinearModel (model: LinearModel, examples: readonly TrainingExample[], options: TrainingOptions): LinearModel {
   const outputs = outputCount(model)
   const classCount = model.classes.length
+  const multilabel = model.kind === 'multilabel'
   const counts = new Float64Array(classCount)
-  for (const example of examples) counts[example.y] = (counts[example.y] as number) + 1
-  const classWeights = Array.from(counts, (count) => count === 0 ? 0 : Math.pow(examples.length / (classCount * count), options.classBalance))
+  if (multilabel) {
+    for (const example of examples) for (let k = 0; k < classCount; k++) if ((example.y & (1 << k)) !== 0) counts[k] = (counts[k] as number) + 1
+  } else for (const example of examples) counts[example.y] = (counts[example.y] as number) + 1
+  const balance = (count: number, classes: number): number => count === 0 ? 0 : Math.pow(examples.length / (classes * count), options.classBalance)
+  const classWeights = Array.from(counts, (count) => balance(count, classCount))
+  // Per label of a multilabel model: the weights of its positive and negative examples, as a binary model would use.
+  const positiveWeights = Array.from(counts, (count) => balance(count, 2))
+  const negativeWeights = Array.from(counts, (count) => balance(examples.length - count, 2))
   const random = createPrng(options.seed)
   const order = examples.map((_, index) => index)
   const { weights, bias } = model
@@ -91,6 +119,7 @@ export function trainLinearModel (model: LinearModel, examples: readonly Trainin
   const probabilities = new Float64Array(classCount)
   const errors = new Float64Array(outputs)
   const { learningRate: rate, l2 } = options
+  const mask = (1 << model.features.bits) - 1
   // Averaging without touching every weight each step: sum step-weighted updates, then w - sum / steps.
   const weightSums = options.average ? new Float32Array(weights.length) : undefined
   const biasSums = options.average ? new Float64Array(bias.length) : undefined
@@ -108,8 +137,13 @@ export function trainLinearModel (model: LinearModel, examples: readonly Trainin
       const { x, y } = examples[index] as TrainingExample
       step++
       predictProbabilities(model, x, probabilities)
-      const weight = classWeights[y] as number
-      if (model.kind === 'binary') errors[0] = ((probabilities[1] as number) - y) * weight
+      const weight = multilabel ? 1 : classWeights[y] as number
+      if (multilabel) {
+        for (let k = 0; k < outputs; k++) {
+          const positive = (y & (1 << k)) !== 0
+          errors[k] = ((probabilities[k] as number) - (positive ? 1 : 0)) * (positive ? positiveWeights[k] as number : negativeWeights[k] as number)
+        }
+      } else if (model.kind === 'binary') errors[0] = ((probabilities[1] as number) - y) * weight
       else for (let k = 0; k < outputs; k++) errors[k] = ((probabilities[k] as number) - (k === y ? 1 : 0)) * weight
       for (let k = 0; k < outputs; k++) {
         const g = errors[k] as number
@@ -119,7 +153,7 @@ export function trainLinearModel (model: LinearModel, examples: readonly Trainin
         if (biasSums !== undefined) biasSums[k] = (biasSums[k] as number) - step * delta
       }
       for (let i = 0; i < x.length; i++) {
-        const base = (x.indices[i] as number) * outputs
+        const base = ((x.indices[i] as number) & mask) * outputs
         const value = x.values[i] as number
         for (let k = 0; k < outputs; k++) {
           const at = base + k

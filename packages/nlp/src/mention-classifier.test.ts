@@ -68,3 +68,20 @@ test('"other" is reported only when no intent applies', () => {
   const result = classify('watching the match tonight')
   expect(result.intents.map((intent) => intent.label)).toEqual(['other'])
 })
+
+test('the trained safety/legal detector adds flags (and critical urgency) but never removes a keyword flag', () => {
+  const artifacts = blankArtifacts()
+  const features = { ...defaultFeatureConfig, bits: 8 }
+  const flagModel = createLinearModel('multilabel', ['safety', 'legalThreat'], features)
+  flagModel.bias[0] = 5 // safety always above its threshold
+  flagModel.bias[1] = -5 // legal never
+  artifacts.flagModel = flagModel
+  artifacts.manifest.flags = { file: 'f', thresholds: { safety: 0.5, legalThreat: 0.5 } }
+  const withDetector = createMentionClassifier({ artifacts })
+  const quiet = classifyMention(sampleMention({ text: 'the lift on platform 3 is making a strange noise', lang: undefined }), withDetector)
+  expect(quiet.flags.safety).toBe(true)
+  expect(quiet.urgency.level).toBe('critical')
+  const legal = classifyMention(sampleMention({ text: 'my lawyer will be in touch about this', lang: undefined }), withDetector)
+  expect(legal.flags.legalThreat).toBe(true)
+  expect(legal.urgency.level).toBe('critical')
+})

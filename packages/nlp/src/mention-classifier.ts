@@ -1,7 +1,8 @@
 import { type Classification, type FlagName, type IntentLabel, type Mention } from '@earshot/contracts'
 import { type Classifier, createClassifier, loadModelArtifacts, type ModelArtifacts, type TextClassification } from './classifier.js'
-import { createIntentSignalAppender, modelledIntents } from './intent-model.js'
+import { createIntentSignalAppender, type ModelledIntent, modelledIntents } from './intent-model.js'
 import { predictProbabilities } from './linear-model.js'
+import { type SparseVector } from './features.js'
 import { detectPii } from './pii.js'
 import { hasProfanity } from './profanity.js'
 import { foldText, type RuleHits, rulePatterns, ruleHits } from './rules.js'
@@ -16,6 +17,8 @@ export interface MentionSignals {
   rules: RuleHits
   /** Confidence per intent (0..1), before thresholds. */
   intentScores: Record<Exclude<IntentLabel, 'other'>, number>
+  /** The trained safety/legal detector's decisions; they only add to the keyword rules' flags. */
+  detectedFlags: { safety: boolean, legalThreat: boolean }
 }
 
 export interface LoadedClassifier {
@@ -58,24 +61,39 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
   const artifacts = options.artifacts ?? loadModelArtifacts(options.modelDir)
   const textClassifier: Classifier = createClassifier(artifacts)
   const modelVersion = textClassifier.modelVersion
-  const intentModels = artifacts.intentModels
+  const intentModel = artifacts.intentModel
+  const flagModel = artifacts.flagModel
+  const flagProbabilities = new Float64Array(flagModel?.classes.length ?? 0)
+  const flagThresholds = artifacts.manifest.flags?.thresholds ?? {}
+  const safetyOutput = flagModel?.classes.indexOf('safety') ?? -1
+  const legalOutput = flagModel?.classes.indexOf('legalThreat') ?? -1
+  const intentProbabilities = new Float64Array(intentModel?.classes.length ?? 0)
+  const intentLabelsOfModel = (intentModel?.classes ?? []).filter((label): label is ModelledIntent => (modelledIntents as readonly string[]).includes(label))
   const thresholds = artifacts.manifest.intents?.thresholds ?? {}
   const appendSignals = createIntentSignalAppender(artifacts.complaintModel.features.bits)
-  const binary = new Float64Array(2)
 
   const signals = (mention: Mention): MentionSignals => {
     const text = textClassifier.classify(mention.text, mention.lang === undefined ? {} : { lang: mention.lang })
     const rules = ruleHits(foldText(mention.text))
+    const detectedFlags = { safety: false, legalThreat: false }
+    if (flagModel !== undefined) {
+      const fusedFlags = textClassifier.lastFlagScores()
+      if (fusedFlags === undefined) predictProbabilities(flagModel, textClassifier.lastFeatures(), flagProbabilities)
+      else for (let k = 0; k < flagProbabilities.length; k++) flagProbabilities[k] = 1 / (1 + Math.exp(-(fusedFlags[k] as number)))
+      detectedFlags.safety = safetyOutput >= 0 && (flagProbabilities[safetyOutput] as number) >= (flagThresholds.safety ?? 1)
+      detectedFlags.legalThreat = legalOutput >= 0 && (flagProbabilities[legalOutput] as number) >= (flagThresholds.legalThreat ?? 1)
+    }
     const intentScores = ruleIntentScores(text, rules, mention.text)
-    if (intentModels !== undefined) {
+    if (intentModel !== undefined) {
       const vector = textClassifier.lastFeatures()
       const length = appendSignals(vector, { text, rules, rawText: mention.text })
-      for (const label of modelledIntents) {
-        const model = intentModels[label]
-        if (model === undefined) continue
+      const fusedScores = textClassifier.lastIntentScores()
+      if (fusedScores === undefined) predictProbabilities(intentModel, vector, intentProbabilities)
+      else addAppendedFeatures(intentModel, fusedScores, vector, length, intentProbabilities)
+      for (let k = 0; k < intentLabelsOfModel.length; k++) {
+        const label = intentLabelsOfModel[k] as ModelledIntent
         // Rescaled so each intent's tuned threshold maps to 0.5, the cut every consumer can rely on.
-        const probability = predictProbabilities(model, vector, binary)[1] as number
-        intentScores[label] = calibrate(probability, thresholds[label] ?? 0.5)
+        intentScores[label] = calibrate(intentProbabilities[k] as number, thresholds[label] ?? 0.5)
       }
       vector.length = length
       // Training data is mostly English: other languages keep at least their outage and churn keywords.
@@ -84,12 +102,12 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
         if (rules.churn) intentScores.churn_threat = Math.max(intentScores.churn_threat, 0.6)
       }
     }
-    return { text, rules, intentScores }
+    return { text, rules, intentScores, detectedFlags }
   }
 
   const classify = (mention: Mention): Classification => {
     const signal = signals(mention)
-    const { text, rules, intentScores } = signal
+    const { text, rules, intentScores, detectedFlags } = signal
     const intents: Classification['intents'] = []
     for (const label of reportedIntents) {
       const confidence = intentScores[label as Exclude<IntentLabel, 'other'>]
@@ -106,8 +124,8 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
     const engagement = mention.metrics ?? { likes: 0, reposts: 0, replies: 0 }
     const spam = intentLabels.includes('spam')
     const flags: Record<FlagName, boolean> = {
-      safety: rules.safety,
-      legalThreat: rules.legal,
+      safety: rules.safety || detectedFlags.safety,
+      legalThreat: rules.legal || detectedFlags.legalThreat,
       pii: detectPii(mention.text).length > 0,
       profanity: hasProfanity(mention.text, text.tokens),
       spam,
@@ -150,6 +168,19 @@ export function classifyMention (mention: Mention, classifier?: LoadedClassifier
   if (classifier !== undefined) return classifier.classify(mention)
   shared ??= createMentionClassifier()
   return shared.classify(mention)
+}
+
+/** The intent model's probabilities from its fused base scores plus the signal features appended after `from`. */
+function addAppendedFeatures (model: NonNullable<ModelArtifacts['intentModel']>, base: Float64Array, vector: SparseVector, from: number, out: Float64Array): void {
+  const outputs = base.length
+  const mask = (1 << model.features.bits) - 1
+  out.set(base)
+  for (let i = from; i < vector.length; i++) {
+    const at = ((vector.indices[i] as number) & mask) * outputs
+    const value = vector.values[i] as number
+    for (let k = 0; k < outputs; k++) out[k] = (out[k] as number) + (model.weights[at + k] as number) * value
+  }
+  for (let k = 0; k < outputs; k++) out[k] = 1 / (1 + Math.exp(-(out[k] as number)))
 }
 
 /** Piecewise-linear map sending `threshold` to 0.5, 0 to 0 and 1 to 1. */

@@ -27,7 +27,13 @@ export interface TrainingConfig {
   sentimentViews: ViewConfig[]
   complaint: ViewConfig
   /** Per-intent binary models over the complaint view's features plus rule and model signals. */
-  intents: { epochs: number, learningRate: number, classBalance: number, folds: number }
+  intents: { epochs: number, learningRate: number, classBalance: number, folds: number, bits: number }
+  /**
+   * The safety/legalThreat detector: brand train rows plus weak labels (the keyword rules on the
+   * complaints and sentiment training tweets: every hit, and `weakNegatives` seeded non-hits). Each
+   * threshold maximises the out-of-fold F-beta (beta 2: a missed safety or legal post costs more than a false alarm).
+   */
+  flags: { epochs: number, learningRate: number, classBalance: number, weakNegatives: number, beta: number }
 }
 
 /** Chosen on tweeteval-sentiment val and complaints-twitter val (README has the measurements). */
@@ -39,7 +45,9 @@ export const defaultTrainingConfig: TrainingConfig = {
     { features: defaultFeatureConfig, epochs: 2, learningRate: 0.05 },
   ],
   complaint: { features: defaultFeatureConfig, epochs: 4, learningRate: 0.1 },
-  intents: { epochs: 8, learningRate: 0.1, classBalance: 0.5, folds: 4 },
+  // bits: the intent model's own hash space (masking the shared features); small enough to stay in cache.
+  intents: { epochs: 8, learningRate: 0.1, classBalance: 0.5, folds: 4, bits: 18 },
+  flags: { epochs: 8, learningRate: 0.1, classBalance: 0.5, weakNegatives: 500, beta: 2 },
 }
 
 export interface DataPaths {
@@ -198,13 +206,14 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
   const corrections = paths.corrections === undefined ? [] : readLabelledMentions(paths.corrections, 'all')
   log(`intents: ${brandRows.length} brand-mention train rows + ${corrections.length} corrections`)
   const intents = trainIntentModels(fullText, [...brandRows, ...corrections], config, log)
-  manifest.intents = { files: {}, thresholds: intents.thresholds }
-  for (const [label, model] of Object.entries(intents.models)) {
-    const file = `intent-${label}.bin`
-    files[file] = serialiseLinearModel(model)
-    ;(manifest.intents.files as Record<string, string>)[label] = file
-  }
+  manifest.intents = { file: 'intents.bin', thresholds: intents.thresholds }
+  files['intents.bin'] = serialiseLinearModel(intents.model)
   Object.assign(figures, intents.figures)
+  const weakTexts = [...complaintTrain.map((row) => row.text), ...sentimentTrain.map((row) => row.text)]
+  const flagResult = trainFlagModel([...brandRows, ...corrections], weakTexts, config, log)
+  manifest.flags = { file: 'flags.bin', thresholds: flagResult.thresholds }
+  files['flags.bin'] = serialiseLinearModel(flagResult.model)
+  Object.assign(figures, flagResult.figures)
   return { manifest, files }
 }
 
@@ -244,41 +253,114 @@ function f1Of (gold: readonly boolean[], scores: readonly number[], threshold: n
 }
 
 /**
- * One binary model per intent. Thresholds come from k-fold cross-validation on the training rows
+ * One multilabel model over all intents (independent sigmoid outputs, so each label trains exactly as
+ * its own binary model would). Thresholds come from k-fold cross-validation on the training rows
  * (out-of-fold scores), so the held-out split is never looked at.
  */
 export function trainIntentModels (classifier: Classifier, rows: readonly LabelledMention[], config: TrainingConfig, log: (line: string) => void = () => {}): {
-  models: Record<ModelledIntent, LinearModel>
+  model: LinearModel
   thresholds: Record<ModelledIntent, number>
   figures: Record<string, number>
 } {
   const examples = intentRows(classifier, rows)
-  const { epochs, learningRate, classBalance, folds } = config.intents
+  const { epochs, learningRate, classBalance, folds, bits } = config.intents
   const options = { epochs, learningRate, classBalance, l2: config.l2, seed: config.seed, average: false }
   const fold = shuffleInPlace(examples.map((_, i) => i % folds), createPrng(config.seed))
-  const models = {} as Record<ModelledIntent, LinearModel>
   const thresholds = {} as Record<ModelledIntent, number>
   const figures: Record<string, number> = {}
-  const binary = new Float64Array(2)
-  const train = (label: ModelledIntent, subset: readonly IntentRow[]): LinearModel =>
-    trainLinearModel(createLinearModel('binary', ['no', label], defaultFeatureConfig), subset.map((row) => ({ x: row.x, y: row.labels.has(label) ? 1 : 0 })), options)
-  for (const label of modelledIntents) {
-    const outOfFold = new Array<number>(examples.length).fill(0)
-    for (let k = 0; k < folds; k++) {
-      const model = train(label, examples.filter((_, i) => fold[i] !== k))
-      examples.forEach((row, i) => { if (fold[i] === k) outOfFold[i] = predictProbabilities(model, row.x, binary)[1] as number })
-    }
+  const mask = (row: IntentRow): number => modelledIntents.reduce((bits, label, k) => row.labels.has(label) ? bits | (1 << k) : bits, 0)
+  const train = (subset: readonly IntentRow[]): LinearModel =>
+    trainLinearModel(createLinearModel('multilabel', [...modelledIntents], { ...defaultFeatureConfig, bits }), subset.map((row) => ({ x: row.x, y: mask(row) })), options)
+  const outOfFold = examples.map(() => new Float64Array(modelledIntents.length))
+  for (let k = 0; k < folds; k++) {
+    const model = train(examples.filter((_, i) => fold[i] !== k))
+    examples.forEach((row, i) => { if (fold[i] === k) predictProbabilities(model, row.x, outOfFold[i] as Float64Array) })
+  }
+  modelledIntents.forEach((label, k) => {
     const gold = examples.map((row) => row.labels.has(label))
+    const scores = outOfFold.map((probabilities) => probabilities[k] as number)
     let threshold = 0.5
     for (let candidate = 0.2; candidate <= 0.8001; candidate += 0.05) {
-      if (f1Of(gold, outOfFold, candidate) > f1Of(gold, outOfFold, threshold) + 0.005) threshold = Math.round(candidate * 100) / 100
+      if (f1Of(gold, scores, candidate) > f1Of(gold, scores, threshold) + 0.005) threshold = Math.round(candidate * 100) / 100
     }
     thresholds[label] = threshold
-    figures[`intents.cv.${label}.f1`] = f1Of(gold, outOfFold, threshold)
-    models[label] = train(label, examples)
+    figures[`intents.cv.${label}.f1`] = f1Of(gold, scores, threshold)
     log(`intent ${label}: ${gold.filter(Boolean).length} positives, ${folds}-fold CV F1 ${(figures[`intents.cv.${label}.f1`] ?? 0).toFixed(3)} at threshold ${threshold}`)
+  })
+  figures['intents.cv.macroF1'] = modelledIntents.reduce((sum, label) => sum + (figures[`intents.cv.${label}.f1`] ?? 0), 0) / modelledIntents.length
+  log(`intents ${folds}-fold CV macro-F1 over the 8 modelled labels ${(figures['intents.cv.macroF1'] ?? 0).toFixed(3)}`)
+  return { model: train(examples), thresholds, figures }
+}
+
+export const detectedFlags = ['safety', 'legalThreat'] as const
+
+/**
+ * A multilabel safety/legalThreat model over the text features alone (no rule signals, so it learns
+ * the words around the keywords rather than the keyword hit itself). Weak positives are the rule hits
+ * on unlabelled tweets; thresholds come from k-fold cross-validation on the brand rows.
+ */
+export function trainFlagModel (rows: readonly LabelledMention[], weakTexts: readonly string[], config: TrainingConfig, log: (line: string) => void = () => {}): {
+  model: LinearModel
+  thresholds: Record<(typeof detectedFlags)[number], number>
+  figures: Record<string, number>
+} {
+  const featurizer = createFeaturizer(defaultFeatureConfig)
+  const buffer = createSparseVector()
+  const vectorOf = (text: string): SparseVector => copyVector(featurizer.extractTokens(text, tokenise(text), buffer))
+  const maskOf = (safety: boolean, legal: boolean): number => (safety ? 1 : 0) | (legal ? 2 : 0)
+  const labelled = rows.filter((row) => row.labels.flags !== undefined)
+    .map((row) => ({ x: vectorOf(row.text), y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true) }))
+  const weak = weakTexts.map((text) => {
+    const hits = ruleHits(foldText(text))
+    return { text, y: maskOf(hits.safety, hits.legal) }
+  })
+  const negatives = shuffleInPlace(weak.filter((row) => row.y === 0), createPrng(config.seed + 1)).slice(0, config.flags.weakNegatives)
+  const weakExamples = [...weak.filter((row) => row.y !== 0), ...negatives].map((row) => ({ x: vectorOf(row.text), y: row.y }))
+  const { epochs, learningRate, classBalance, beta } = config.flags
+  const options = { epochs, learningRate, classBalance, l2: config.l2, seed: config.seed, average: false }
+  const train = (subset: readonly TrainingExample[]): LinearModel =>
+    trainLinearModel(createLinearModel('multilabel', [...detectedFlags], defaultFeatureConfig), [...subset, ...weakExamples], options)
+  const folds = config.intents.folds
+  const fold = shuffleInPlace(labelled.map((_, i) => i % folds), createPrng(config.seed))
+  const outOfFold = labelled.map(() => new Float64Array(detectedFlags.length))
+  for (let k = 0; k < folds; k++) {
+    const model = train(labelled.filter((_, i) => fold[i] !== k))
+    labelled.forEach((row, i) => { if (fold[i] === k) predictProbabilities(model, row.x, outOfFold[i] as Float64Array) })
   }
-  return { models, thresholds, figures }
+  const thresholds = {} as Record<(typeof detectedFlags)[number], number>
+  const figures: Record<string, number> = {}
+  detectedFlags.forEach((flag, k) => {
+    const counts = (threshold: number): { tp: number, fp: number, fn: number } => {
+      const result = { tp: 0, fp: 0, fn: 0 }
+      labelled.forEach((row, i) => {
+        const predicted = ((outOfFold[i] as Float64Array)[k] as number) >= threshold
+        const gold = (row.y & (1 << k)) !== 0
+        if (predicted && gold) result.tp++
+        else if (predicted) result.fp++
+        else if (gold) result.fn++
+      })
+      return result
+    }
+    const fBeta = (threshold: number): number => {
+      const { tp, fp, fn } = counts(threshold)
+      return tp === 0 ? 0 : (1 + beta * beta) * tp / ((1 + beta * beta) * tp + beta * beta * fn + fp)
+    }
+    let threshold = 1
+    let best = 0
+    for (let step = 0; step <= 12; step++) {
+      const candidate = Math.round((0.2 + 0.05 * step) * 100) / 100
+      if (fBeta(candidate) > best + 1e-9) {
+        threshold = candidate
+        best = fBeta(candidate)
+      }
+    }
+    const { tp, fp, fn } = counts(threshold)
+    thresholds[flag] = threshold
+    figures[`flags.cv.${flag}.modelRecall`] = tp + fn === 0 ? 0 : tp / (tp + fn)
+    figures[`flags.cv.${flag}.modelPrecision`] = tp + fp === 0 ? 0 : tp / (tp + fp)
+    log(`flag model ${flag}: ${tp + fn} positives (+${weakExamples.filter((row) => (row.y & (1 << k)) !== 0).length} weak), ${folds}-fold CV alone: recall ${(figures[`flags.cv.${flag}.modelRecall`] ?? 0).toFixed(3)}, precision ${(figures[`flags.cv.${flag}.modelPrecision`] ?? 0).toFixed(3)} at threshold ${threshold}`)
+  })
+  return { model: train(labelled), thresholds, figures }
 }
 
 export function writeModels (dir: string, result: TrainingResult, config: TrainingConfig): void {
