@@ -87,6 +87,14 @@ export interface FakeXOptions {
   ownUserId?: string
   /** Answer 403 to a second post with the same text in reply to the same tweet, as X rejects duplicate content. */
   rejectDuplicateContent?: boolean
+  /** Idle interval between bare `\r\n` keep-alives on the filtered stream (X: 20 s). */
+  keepAliveMs?: number
+}
+
+export interface FakeXStreamRule {
+  id: string
+  value: string
+  tag?: string
 }
 
 const firstId = 1_800_000_000_000_000_000n
@@ -95,6 +103,9 @@ const routes = [
   { method: 'GET', route: '/2/users/:id/mentions', pattern: /^\/2\/users\/([0-9]+)\/mentions$/, min: 5 },
   { method: 'GET', route: '/2/tweets/search/recent', pattern: /^\/2\/tweets\/search\/recent$/, min: 10 },
   { method: 'POST', route: '/2/tweets', pattern: /^\/2\/tweets$/, min: 0 },
+  { method: 'GET', route: '/2/tweets/search/stream', pattern: /^\/2\/tweets\/search\/stream$/, min: 0 },
+  { method: 'GET', route: '/2/tweets/search/stream/rules', pattern: /^\/2\/tweets\/search\/stream\/rules$/, min: 0 },
+  { method: 'POST', route: '/2/tweets/search/stream/rules', pattern: /^\/2\/tweets\/search\/stream\/rules$/, min: 0 },
 ] as const
 
 class HttpProblem extends Error {
@@ -154,6 +165,77 @@ export async function startFakeX (options: FakeXOptions = {}) {
   let nextId = firstId
   const ownUserId = options.ownUserId ?? '1000'
   let duplicatePosts = 0
+  const rules = new Map<string, FakeXStreamRule>()
+  let nextRuleId = 1_900_000_000_000_000_000n
+  let streamResponse: ServerResponse | undefined
+  let streamFields = new Set<string>()
+  let streamSilenced = false
+  let streamConnects = 0
+  const keepAliveMs = options.keepAliveMs ?? 20_000
+
+  function streamTweet (tweet: FakeXTweet): void {
+    const res = streamResponse
+    if (res === undefined) return
+    const matching = [...rules.values()].filter((rule) => matchesQuery(tweet, rule.value))
+    if (matching.length === 0) return
+    const author = users.get(tweet.author_id)
+    const line = {
+      data: render(tweet, streamFields, omitted.get(tweet.id) ?? []),
+      ...(author === undefined ? {} : { includes: { users: [renderUser(author, new Set(['verified', 'public_metrics']))] } }),
+      matching_rules: matching.map((rule) => ({ id: rule.id, tag: rule.tag ?? '' })),
+    }
+    res.write(`${JSON.stringify(line)}\r\n`)
+  }
+
+  function openStream (req: IncomingMessage, res: ServerResponse, query: Record<string, string>): number {
+    if (streamResponse !== undefined) {
+      send(res, 429, {
+        title: 'ConnectionException',
+        detail: 'This stream is currently at the maximum allowed connection limit.',
+        connection_issue: 'TooManyConnections',
+        type: 'https://api.twitter.com/2/problems/streaming-connection',
+      })
+      return 429
+    }
+    streamConnects++
+    streamResponse = res
+    streamSilenced = false
+    streamFields = list(query['tweet.fields'])
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'transfer-encoding': 'chunked' })
+    res.flushHeaders()
+    const timer = setInterval(() => { if (!streamSilenced) res.write('\r\n') }, keepAliveMs)
+    const finish = (): void => {
+      clearInterval(timer)
+      if (streamResponse === res) streamResponse = undefined
+    }
+    res.on('close', finish)
+    req.on('close', finish)
+    return 200
+  }
+
+  function changeRules (body: unknown, dryRun: boolean): [number, object] {
+    const request = (body ?? {}) as { add?: Array<{ value?: unknown, tag?: unknown }>, delete?: { ids?: unknown[], values?: unknown[] } }
+    const now = new Date().toISOString()
+    if (Array.isArray(request.add)) {
+      const created: FakeXStreamRule[] = []
+      for (const rule of request.add) {
+        if (typeof rule.value !== 'string' || rule.value === '') throw invalidRequest('value', '', 'rule value can not be empty')
+        if ([...rules.values()].some((r) => r.value === rule.value)) continue
+        const stored: FakeXStreamRule = { id: String(nextRuleId++), value: rule.value, ...(typeof rule.tag === 'string' ? { tag: rule.tag } : {}) }
+        created.push(stored)
+      }
+      if (!dryRun) for (const rule of created) rules.set(rule.id, rule)
+      return [201, {
+        ...(created.length === 0 ? {} : { data: created }),
+        meta: { sent: now, summary: { created: created.length, not_created: request.add.length - created.length, valid: created.length, invalid: 0 } },
+      }]
+    }
+    const ids = new Set((request.delete?.ids ?? []).map(String))
+    const values = new Set((request.delete?.values ?? []).map(String))
+    const doomed = [...rules.values()].filter((r) => ids.has(r.id) || values.has(r.value))
+    if (!dryRun) for (const rule of doomed) rules.delete(rule.id)
+    return [200, { meta: { sent: now, summary: { deleted: doomed.length, not_deleted: ids.size + values.size - doomed.length } } }]
+  }
 
   function addUser (user: FakeXUser): FakeXUser {
     const stored: FakeXUser = {
@@ -196,6 +278,7 @@ export async function startFakeX (options: FakeXOptions = {}) {
       ...(referenced.length === 0 ? {} : { referenced_tweets: referenced }),
     }
     insert(tweet)
+    queueMicrotask(() => streamTweet(tweet))
     for (const user of input.mentions ?? []) {
       const set = mentionsOf.get(user) ?? new Set<string>()
       set.add(id)
@@ -376,6 +459,16 @@ export async function startFakeX (options: FakeXOptions = {}) {
         const query = entry.query.query
         if (query === undefined || query === '') throw invalidRequest('query', '', 'The `query` query parameter can not be empty')
         payload = timeline(matched.route, query, tweets.filter((t) => matchesQuery(t, query)), entry.query, matched.min, 'next_token', strip)
+      } else if (matched.route === '/2/tweets/search/stream') {
+        entry.status = openStream(req, res, entry.query)
+        return
+      } else if (matched.route === '/2/tweets/search/stream/rules') {
+        if (method === 'GET') {
+          const all = [...rules.values()]
+          payload = { ...(all.length === 0 ? {} : { data: all }), meta: { sent: new Date(now).toISOString(), result_count: all.length } }
+        } else {
+          [status, payload] = changeRules(body, entry.query.dry_run === 'true')
+        }
       } else {
         [status, payload] = post(body, now)
       }
@@ -422,6 +515,26 @@ export async function startFakeX (options: FakeXOptions = {}) {
     failNext (fault: FakeXFault, times = 1, { after = 0 }: { after?: number } = {}): void {
       for (let i = 0; i < after; i++) faults.push(undefined)
       for (let i = 0; i < times; i++) faults.push(fault)
+    },
+    /** The filtered stream's rules, as GET /2/tweets/search/stream/rules lists them. */
+    streamRules: (): FakeXStreamRule[] => [...rules.values()],
+    /** How many stream connections were accepted so far, and whether one is open. */
+    streamConnects: (): number => streamConnects,
+    streamOpen: (): boolean => streamResponse !== undefined,
+    /** Drop the open stream's socket without a word (a network failure). */
+    disconnectStream (): void {
+      streamResponse?.socket?.destroy()
+    },
+    /** Send X's in-band operational-disconnect error, then close the stream. */
+    operationalDisconnect (): void {
+      const res = streamResponse
+      if (res === undefined) return
+      res.write(`${JSON.stringify({ errors: [{ title: 'operational-disconnect', disconnect_type: 'OperationalDisconnect', detail: 'This stream has been disconnected for operational reasons.', type: 'https://api.twitter.com/2/problems/operational-disconnect' }] })}\r\n`)
+      res.end()
+    },
+    /** Stop (or resume) keep-alives on the open stream so a client's keep-alive timeout fires. */
+    silenceStream (silent = true): void {
+      streamSilenced = silent
     },
     setRateLimit (limit: { limit: number, windowMs: number }): void {
       rateLimit = limit
