@@ -36,3 +36,24 @@ export interface PollContext {
 export interface PollingConnector {
   poll: (context: PollContext) => AsyncIterable<PollPage>
 }
+
+/** One thing a stream said: mentions (with the checkpoint they reach), or that the connection is alive. */
+export type StreamEvent =
+  | { kind: 'items', items: IngestItem[], malformed?: PollPage['malformed'], cursor?: string }
+  | { kind: 'heartbeat' }
+
+export interface StreamContext {
+  /** The checkpoint stored after the last published stream event (undefined on the first connect). */
+  cursor: string | undefined
+  signal: AbortSignal
+}
+
+/**
+ * A push source (X filtered stream, Mastodon streaming): opens one connection and yields events as
+ * they arrive; the iterable ends or throws when the connection drops, and the runner reconnects
+ * (with backoff, and a poll of the paired PollingConnector to fill what the gap missed). Errors as
+ * for PollingConnector.
+ */
+export interface StreamingConnector {
+  stream: (context: StreamContext) => AsyncIterable<StreamEvent>
+}

@@ -1,5 +1,5 @@
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from './circuit-breaker.js'
-export type { IngestItem, PollContext, PollingConnector, PollPage, RateLimitInfo } from './connector.js'
+export type { IngestItem, PollContext, PollingConnector, PollPage, RateLimitInfo, StreamContext, StreamEvent, StreamingConnector } from './connector.js'
 export {
   errorCodes, type ErrorCode, IngestError, MalformedItemError, RateLimitedError, SourceRejectedError, SourceUnavailableError,
 } from './errors.js'
