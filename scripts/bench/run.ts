@@ -1,6 +1,7 @@
 // npm run bench -- <name> [options]: benchmarks that print numbers (and write bench-results/<name>.json).
 import { runClassifierBenchmark } from '../../packages/nlp/scripts/bench-classifier.js'
 import { runBusBenchmark } from './bus.js'
+import { runE2eBenchmark } from './e2e.js'
 import { runIngestXBenchmark } from './ingest-x.js'
 import { runRouterBenchmark } from './router.js'
 
@@ -9,6 +10,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   classifier: runClassifierBenchmark,
   router: runRouterBenchmark,
   'ingest-x': runIngestXBenchmark,
+  e2e: runE2eBenchmark,
 }
 
 const [name, ...args] = process.argv.slice(2)

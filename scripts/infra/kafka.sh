@@ -10,14 +10,16 @@
 #   kafka.sh fetch     only fetch the jars
 #   kafka.sh perf ARGS run kafka-producer-perf-test from the same jars
 #
-# Environment: KAFKA_LOCAL_PORT (default 39092; the controller uses port+1), KAFKA_LOCAL_HEAP (default 1g).
+# Environment: KAFKA_LOCAL_PORT (default 39092; the controller uses port+1), KAFKA_LOCAL_HEAP (default 1g),
+# KAFKA_LOCAL_RUN_DIR (default scripts/infra/.cache/run: a second broker needs its own).
+# `restart [--kill]` stops the broker (SIGTERM, or SIGKILL with --kill) and starts it again on the same data.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
 cache="$here/.cache"
 libs="$cache/kafka-$version/libs"
-run="$cache/run"
+run=${KAFKA_LOCAL_RUN_DIR:-$cache/run}
 port=${KAFKA_LOCAL_PORT:-39092}
 controller_port=$((port + 1))
 heap=${KAFKA_LOCAL_HEAP:-1g}
@@ -87,13 +89,22 @@ log4j.logger.org.apache.kafka.common.utils.AppInfoParser=INFO
 PROPS
   local cp="$libs/*"
   local jvm=(-Dlog4j.configuration="file:$run/log4j.properties" -Dkafka.logs.dir="$run")
+  echo "$port" >"$run/port"
   java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool format -t "$(java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool random-uuid)" \
     -c "$run/server.properties" >"$run/format.log" 2>&1 || { cat "$run/format.log" >&2; die "formatting KRaft storage failed"; }
+  launch
+}
+
+# Starts the broker on the storage already formatted in $run and waits until it serves.
+launch() {
+  local cp="$libs/*"
+  local jvm=(-Dlog4j.configuration="file:$run/log4j.properties" -Dkafka.logs.dir="$run")
+  port=$(cat "$run/port")
+  : >"$run/server.log"
   log "starting Apache Kafka $version (KRaft combined mode) on 127.0.0.1:$port"
   nohup java -Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true "${jvm[@]}" \
     -cp "$cp" kafka.Kafka "$run/server.properties" >"$run/stdout.log" 2>&1 &
   echo $! >"$run/kafka.pid"
-  echo "$port" >"$run/port"
   local deadline=$((SECONDS + 90))
   until grep -q 'Kafka Server started' "$run/server.log" 2>/dev/null && port_open "$port"; do
     if ! running; then tail -n 30 "$run/stdout.log" "$run/server.log" >&2 2>/dev/null || true; die "broker exited during start-up"; fi
@@ -117,11 +128,25 @@ stop() {
   rm -rf "$run"
 }
 
+# Stops the process but keeps its data, then starts it again: a broker restart for fault tests.
+restart() {
+  [ -f "$run/server.properties" ] || die "no broker to restart in $run; run start first"
+  if running; then
+    local pid; pid=$(cat "$run/kafka.pid")
+    if [ "${1:-}" = "--kill" ]; then kill -9 "$pid" 2>/dev/null || true; else kill "$pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "stopped broker (pid $pid) for a restart"
+  fi
+  launch
+}
+
 case "${1:-}" in
   start) start ;;
+  restart) shift; restart "$@" ;;
   stop) stop ;;
   status) running ;;
   fetch) fetch ;;
   perf) shift; fetch; exec java -cp "$libs/*" -Dlog4j.configuration="file:$here/perf-log4j.properties" org.apache.kafka.tools.ProducerPerformance "$@" ;;
-  *) echo "usage: $0 start|stop|status|fetch|perf" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart [--kill]|status|fetch|perf" >&2; exit 2 ;;
 esac

@@ -1,0 +1,136 @@
+// The whole pipeline as separate processes — the fake X server, ingest-x, classifier and router —
+// on real Kafka, PostgreSQL and Redis, for the end-to-end benchmark and the fault suite.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface, type Interface } from 'node:readline'
+
+export const repoRoot = join(__dirname, '..', '..')
+
+export type ServiceName = 'ingest-x' | 'classifier' | 'router'
+export const serviceNames: readonly ServiceName[] = ['ingest-x', 'classifier', 'router']
+
+export interface ResourceSample { rssMb: number, cpuSeconds: number }
+
+/** RSS and CPU time so far of a Linux process, from /proc. */
+export function sampleResources (pid: number): ResourceSample | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? '0')
+    // Fields after the command name (which may hold spaces) start at the state; utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 }
+  } catch {
+    return undefined
+  }
+}
+
+/** One service's process: started, killed with SIGKILL or stopped with SIGTERM, and started again with the same environment. */
+export class ServiceProcess {
+  private child: ChildProcess | undefined
+  private exited: Promise<number | null> = Promise.resolve(null)
+  restarts = 0
+
+  constructor (readonly name: ServiceName, private readonly env: Record<string, string>) {}
+
+  get pid (): number | undefined { return this.child?.pid }
+
+  start (): void {
+    const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(repoRoot, 'services', this.name, 'src', 'main.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
+    this.child = child
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+  }
+
+  async kill (): Promise<void> {
+    if (this.child === undefined) return
+    this.child.kill('SIGKILL')
+    await this.exited
+    this.child = undefined
+  }
+
+  /** SIGTERM: the service drains and exits; SIGKILL after the grace period. */
+  async stop (graceMs = 30_000): Promise<void> {
+    const child = this.child
+    if (child === undefined) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    await this.exited
+    clearTimeout(timer)
+    this.child = undefined
+  }
+
+  async restart (how: 'kill' | 'stop' = 'kill'): Promise<void> {
+    await (how === 'kill' ? this.kill() : this.stop())
+    this.restarts++
+    this.start()
+  }
+}
+
+/** The fake X server in its own process, taking {"add": n} commands. */
+export class FakeXProcess {
+  private constructor (private readonly child: ChildProcess, private readonly lines: Interface, readonly url: string, readonly brandIds: string[]) {}
+  total = 0
+
+  static async start (brands: number): Promise<FakeXProcess> {
+    const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(__dirname, 'fake-x-live.ts'), String(brands)],
+      { stdio: ['pipe', 'pipe', 'inherit'] })
+    const lines = createInterface({ input: child.stdout! })
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve)
+      child.once('exit', (code) => reject(new Error(`the fake X process exited with ${String(code)}`)))
+    })
+    const { url, brandIds } = JSON.parse(first) as { url: string, brandIds: string[] }
+    return new FakeXProcess(child, lines, url, brandIds)
+  }
+
+  /** Posts n mentions now; resolves once the fake serves them. */
+  async add (n: number): Promise<void> {
+    const answered = new Promise<void>((resolve) => this.lines.once('line', () => { resolve() }))
+    this.child.stdin!.write(`${JSON.stringify({ add: n })}\n`)
+    await answered
+    this.total += n
+  }
+
+  async stop (): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve))
+    this.child.stdin!.end()
+    await exited
+  }
+}
+
+export interface PipelineSettings {
+  kafkaBrokers: string[]
+  databaseUrl: string
+  redisUrl: string
+  runId: string
+  /** One tenant (and one X mentions source) per brand of the fake. */
+  tenants: string[]
+  brandIds: string[]
+  fakeXUrl: string
+  workDir: string
+  pollInterval?: string
+  logLevel?: string
+}
+
+/** The environment of each service for one run: its own consumer groups and cache prefix, so runs never share state. */
+export function serviceEnvironments (s: PipelineSettings): Record<ServiceName, Record<string, string>> {
+  const sourcesFile = join(s.workDir, 'sources.json')
+  writeFileSync(sourcesFile, JSON.stringify({
+    sources: s.tenants.map((tenantId, i) => ({
+      tenantId, sourceId: 'x-mentions', platform: 'x', pollInterval: s.pollInterval ?? '250ms', settings: { kind: 'mentions', userId: s.brandIds[i] },
+    })),
+  }))
+  const common = { KAFKA_BROKERS: s.kafkaBrokers.join(','), LOG_LEVEL: s.logLevel ?? 'warn', HTTP_PORT: '0', SHUTDOWN_TIMEOUT: '20s' }
+  const redis = { REDIS_URL: s.redisUrl, REDIS_KEY_PREFIX: `earshot-e2e:${s.runId}:` }
+  return {
+    'ingest-x': { ...common, ...redis, KAFKA_CLIENT_ID: 'e2e-ingest-x', X_BEARER_TOKEN: 'e2e', X_API_BASE_URL: s.fakeXUrl, INGEST_SOURCES_FILE: sourcesFile },
+    classifier: { ...common, KAFKA_CLIENT_ID: 'e2e-classifier', CLASSIFIER_GROUP_ID: `e2e-classifier-${s.runId}` },
+    router: { ...common, ...redis, KAFKA_CLIENT_ID: 'e2e-router', DATABASE_URL: s.databaseUrl, ROUTER_GROUP_ID: `e2e-router-${s.runId}`, ROUTER_SCHEDULER_INTERVAL: '1s', ROUTER_SESSION_TIMEOUT: '10s' },
+  }
+}
