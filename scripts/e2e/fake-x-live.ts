@@ -1,7 +1,7 @@
 // The fake X server in its own process for end-to-end runs, so serving JSON does not compete with
 // the services for the same core. Prints one JSON line {url, brandIds}; then reads commands from
 // stdin, one JSON object per line: {"add": n} posts n new mentions now (round-robin over the
-// brands, each its own conversation) and answers {"added": n, "total": t}.
+// brands, each its own conversation) and answers {"added": n, "total": t, "ids": [tweet ids]}.
 import { createInterface } from 'node:readline'
 import { startFakeX } from '@earshot/testing'
 
@@ -28,12 +28,13 @@ async function main (): Promise<void> {
     const command = JSON.parse(line) as { add?: number }
     const n = command.add ?? 0
     const createdAt = new Date().toISOString()
+    const ids: string[] = []
     for (let i = 0; i < n; i++, total++) {
       const brand = brands[total % brands.length]!
       const author = authors[total % authors.length]!
-      fake.state.addTweet({ text: `@${brand.username} ${complaints[total % complaints.length]!} #${total}`, author: author.id, mentions: [brand.id], createdAt })
+      ids.push(fake.state.addTweet({ text: `@${brand.username} ${complaints[total % complaints.length]!} #${total}`, author: author.id, mentions: [brand.id], createdAt }).id)
     }
-    process.stdout.write(`${JSON.stringify({ added: n, total })}\n`)
+    process.stdout.write(`${JSON.stringify({ added: n, total, ids })}\n`)
   })
   lines.on('close', () => { fake.close().then(() => process.exit(0), () => process.exit(1)) })
 }

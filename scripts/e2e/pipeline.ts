@@ -89,12 +89,13 @@ export class FakeXProcess {
     return new FakeXProcess(child, lines, url, brandIds)
   }
 
-  /** Posts n mentions now; resolves once the fake serves them. */
-  async add (n: number): Promise<void> {
-    const answered = new Promise<void>((resolve) => this.lines.once('line', () => { resolve() }))
+  /** Posts n mentions now; resolves with their tweet ids once the fake serves them. */
+  async add (n: number): Promise<string[]> {
+    const answered = new Promise<string[]>((resolve) => this.lines.once('line', (line) => { resolve((JSON.parse(line) as { ids: string[] }).ids) }))
     this.child.stdin!.write(`${JSON.stringify({ add: n })}\n`)
-    await answered
+    const ids = await answered
     this.total += n
+    return ids
   }
 
   async stop (): Promise<void> {
