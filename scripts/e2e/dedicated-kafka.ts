@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 
 const script = join(__dirname, '..', 'infra', 'kafka.sh')
@@ -6,8 +7,8 @@ const script = join(__dirname, '..', 'infra', 'kafka.sh')
 export interface DedicatedKafka {
   brokers: string[]
   version: string
-  /** Stops the broker and starts it again on the same data (SIGKILL with kill: true). */
-  restart: (options?: { kill?: boolean }) => void
+  /** Stops the broker (SIGKILL with kill: true), waits pauseSeconds, and starts it again on the same data. */
+  restart: (options?: { kill?: boolean, pauseSeconds?: number }) => Promise<void>
   stop: () => void
 }
 
@@ -28,7 +29,10 @@ export function startDedicatedKafka (port: number, runDir: string): DedicatedKaf
   return {
     brokers: [`127.0.0.1:${port}`],
     version: `Apache Kafka ${/Apache Kafka (\S+) ready/.exec(log)?.[1] ?? '?'} (scripts/infra, KRaft, dedicated)`,
-    restart: (options = {}) => { run('restart', ...(options.kill === true ? ['--kill'] : [])) },
+    // Asynchronous, so traffic keeps flowing while the broker is down.
+    restart: async (options = {}) => {
+      await promisify(execFile)('bash', [script, 'restart', ...(options.kill === true ? ['--kill'] : []), '--pause', String(options.pauseSeconds ?? 0)], { env })
+    },
     stop: () => { run('stop') },
   }
 }

@@ -97,7 +97,8 @@ async function main (): Promise<void> {
           await producer.close()
         },
       },
-      { at: 0.48, name: 'crash the Kafka broker (SIGKILL) and restart it', run: async () => { kafka.restart({ kill: true }) } },
+      // Down for longer than kafkajs's retries last (~30 s), so clients must recover from giving up, not only retry.
+      { at: 0.48, name: 'crash the Kafka broker (SIGKILL), keep it down 40 s, restart it', run: async () => { await kafka.restart({ kill: true, pauseSeconds: 40 }) } },
       { at: 0.62, name: 'crash PostgreSQL (immediate stop) and restart it', run: async () => { await postgres.crashAndRestart() } },
       { at: 0.76, name: 'crash Redis (SIGKILL) and restart it', run: async () => { await redis.crashAndRestart() } },
     ]

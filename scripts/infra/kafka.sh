@@ -12,7 +12,8 @@
 #
 # Environment: KAFKA_LOCAL_PORT (default 39092; the controller uses port+1), KAFKA_LOCAL_HEAP (default 1g),
 # KAFKA_LOCAL_RUN_DIR (default scripts/infra/.cache/run: a second broker needs its own).
-# `restart [--kill]` stops the broker (SIGTERM, or SIGKILL with --kill) and starts it again on the same data.
+# `restart [--kill] [--pause S]` stops the broker (SIGTERM, or SIGKILL with --kill), waits S seconds, and starts
+# it again on the same data.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -131,13 +132,23 @@ stop() {
 # Stops the process but keeps its data, then starts it again: a broker restart for fault tests.
 restart() {
   [ -f "$run/server.properties" ] || die "no broker to restart in $run; run start first"
+  local signal=TERM pause=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --kill) signal=KILL ;;
+      --pause) shift; pause=${1:?--pause needs seconds} ;;
+      *) die "restart: unknown option $1" ;;
+    esac
+    shift
+  done
   if running; then
     local pid; pid=$(cat "$run/kafka.pid")
-    if [ "${1:-}" = "--kill" ]; then kill -9 "$pid" 2>/dev/null || true; else kill "$pid" 2>/dev/null || true; fi
+    kill "-$signal" "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     log "stopped broker (pid $pid) for a restart"
   fi
+  sleep "$pause"
   launch
 }
 
@@ -148,5 +159,5 @@ case "${1:-}" in
   status) running ;;
   fetch) fetch ;;
   perf) shift; fetch; exec java -cp "$libs/*" -Dlog4j.configuration="file:$here/perf-log4j.properties" org.apache.kafka.tools.ProducerPerformance "$@" ;;
-  *) echo "usage: $0 start|stop|restart [--kill]|status|fetch|perf" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart [--kill] [--pause S]|status|fetch|perf" >&2; exit 2 ;;
 esac

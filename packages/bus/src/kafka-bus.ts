@@ -4,6 +4,7 @@ import {
   logLevel as KafkaLogLevel, Partitioners, type Producer as KafkaJsProducer,
 } from 'kafkajs'
 import { isRetriable } from '@earshot/errors'
+import { backoffDelay } from './backoff.js'
 import { processBatch, defaultRetryPolicy } from './batch-processor.js'
 import { deadLetterTopicOf } from './dead-letter.js'
 import { BusError, ProduceError } from './errors.js'
@@ -188,6 +189,8 @@ class KafkaConsumer implements Consumer {
   private ok = true
   private readonly stopping = new AbortController()
   private readonly retry: RetryPolicy
+  private recoveries = 0
+  private recoveringFrom: KafkaJsConsumer | undefined
 
   constructor (
     private readonly kafka: Kafka,
@@ -220,6 +223,7 @@ class KafkaConsumer implements Consumer {
         if (!payload.restart) {
           this.ok = false
           reject(payload.error)
+          this.recover(consumer)
         }
       })
     })
@@ -233,6 +237,29 @@ class KafkaConsumer implements Consumer {
       eachBatch: async (payload) => { await this.eachBatch(payload) },
     })
     await joined
+  }
+
+  /**
+   * kafkajs gives up on a consumer after its retries (e.g. a broker down for longer than ~30 s) and
+   * does not restart it; a service would then sit idle while looking alive. So we start a new
+   * consumer with backoff until it joins again (uncommitted messages are redelivered, none lost).
+   */
+  private recover (crashed: KafkaJsConsumer): void {
+    if (this.stopping.signal.aborted || this.consumer !== crashed || this.recoveringFrom === crashed) return
+    this.recoveringFrom = crashed
+    const delay = Math.max(500, backoffDelay(++this.recoveries, 1_000, 30_000))
+    this.logger.warn({ groupId: this.options.groupId, delayMs: delay }, 'restarting the crashed consumer')
+    setTimeout(() => {
+      if (this.stopping.signal.aborted) return
+      crashed.disconnect().catch(() => {}).finally(() => {
+        if (this.stopping.signal.aborted) return
+        this.start().then(() => {
+          this.ok = true
+          this.recoveries = 0
+          this.logger.warn({ groupId: this.options.groupId }, 'the consumer rejoined its group after a crash')
+        }, () => { if (this.consumer !== undefined) this.recover(this.consumer) })
+      })
+    }, delay).unref()
   }
 
   private async eachBatch ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
