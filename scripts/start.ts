@@ -1,17 +1,11 @@
-// `npm start`: the all-in-one embedded mode (one process, embedded adapters, sample traffic) arrives
-// with its issue; until then this says what exists and how to try it.
-process.stdout.write(`Earshot — the all-in-one \`npm start\` is not built yet. What runs today:
+// `npm start [-- --live --rate N --port N --data-dir DIR ...]`: the all-in-one embedded mode, every
+// service in one process with sample traffic (services/all-in-one/README.md lists the options).
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 
-  npm test                          unit + integration tests against real Kafka, PostgreSQL and Redis
-  npm run infra:start               a local Kafka broker (KRaft) on 127.0.0.1:39092
-  DATABASE_URL=… npm run migrate    apply the SQL migrations
-  npm run bench -- bus|router|ingest-x
-  npm run train / npm run eval -- --data <path>
-
-Services (each: node --conditions=earshot-source --import tsx services/<name>/src/main.ts, configured by environment):
-  ingest-x     X mentions and search → mentions.v1            (see services/ingest-x/.env.example)
-  classifier   mentions.v1 → mentions.classified.v1
-  router       mentions.classified.v1 → tickets in PostgreSQL → tickets.v1
-
-See README.md for the layout and how to point at your own infrastructure.
-`)
+const main = join(__dirname, '..', 'services', 'all-in-one', 'src', 'main.ts')
+const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', main, ...process.argv.slice(2)], { stdio: 'inherit' })
+// Ctrl-C reaches the child through the terminal's process group; a SIGTERM sent to this process alone is passed on.
+process.on('SIGTERM', () => { child.kill('SIGTERM') })
+process.on('SIGINT', () => {})
+child.on('exit', (code, signal) => { process.exit(code ?? (signal === null ? 1 : 128 + (signal === 'SIGINT' ? 2 : 15))) })

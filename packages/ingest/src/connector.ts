@@ -37,22 +37,37 @@ export interface PollingConnector {
   poll: (context: PollContext) => AsyncIterable<PollPage>
 }
 
-/** One thing a stream said: mentions (with the checkpoint they reach), or that the connection is alive. */
+/**
+ * One thing a stream said: that the platform accepted the connection (once, first), mentions (with
+ * the checkpoint they reach for every source they belong to), or that the connection is alive.
+ * Items carry their tenant and source in `mention.tenantId`/`mention.sourceId`, so one connection
+ * may feed several sources (X allows one filtered-stream connection per app).
+ */
 export type StreamEvent =
-  | { kind: 'items', items: IngestItem[], malformed?: PollPage['malformed'], cursor?: string }
+  | { kind: 'connected' }
+  | { kind: 'items', items: IngestItem[], malformed?: StreamMalformed[], cursor?: string }
   | { kind: 'heartbeat' }
 
+/** An item the connector could not normalise; `tenantId`/`sourceId` say whose it was when known. */
+export interface StreamMalformed {
+  reason: string
+  nativeId?: string
+  tenantId?: string
+  sourceId?: string
+}
+
 export interface StreamContext {
-  /** The checkpoint stored after the last published stream event (undefined on the first connect). */
-  cursor: string | undefined
+  /** Aborted when the runner stops or its keep-alive watchdog gives up: close the connection and return. */
   signal: AbortSignal
 }
 
 /**
  * A push source (X filtered stream, Mastodon streaming): opens one connection and yields events as
- * they arrive; the iterable ends or throws when the connection drops, and the runner reconnects
- * (with backoff, and a poll of the paired PollingConnector to fill what the gap missed). Errors as
- * for PollingConnector.
+ * they arrive — `connected` as soon as the platform accepted it, then items and heartbeats (every
+ * keep-alive, so the runner's watchdog sees a live connection). The iterable ends or throws when the
+ * connection drops; it never reconnects itself: StreamRunner does (with the platform's backoff, then
+ * a poll of the paired PollingConnector to fill what the gap missed). Errors as for PollingConnector;
+ * a SourceUnavailableError with `status` is an HTTP error, without one a network error.
  */
 export interface StreamingConnector {
   stream: (context: StreamContext) => AsyncIterable<StreamEvent>

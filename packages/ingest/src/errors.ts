@@ -21,10 +21,12 @@ export class RateLimitedError extends IngestError {
   }
 }
 
-/** Network errors and 5xx: back off with jitter and try again. */
+/** Network errors and 5xx: back off with jitter and try again. `status` is set when the platform answered (5xx). */
 export class SourceUnavailableError extends IngestError {
-  constructor (message: string, cause?: unknown) {
+  readonly status: number | undefined
+  constructor (message: string, cause?: unknown, status?: number) {
     super('INGEST_ERR_UNAVAILABLE', message, { retriable: true, cause })
+    this.status = status
   }
 }
 

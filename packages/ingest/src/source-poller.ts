@@ -1,6 +1,5 @@
 import { backoffDelay, type Producer, sleep } from '@earshot/bus'
 import type { Cache } from '@earshot/cache'
-import { encodeEvent, type Mention, messageKeyFor, topics } from '@earshot/contracts'
 import { errorMessage } from '@earshot/errors'
 import type { Logger } from '@earshot/observability'
 import { type BreakerOptions, CircuitBreaker } from './circuit-breaker.js'
@@ -8,7 +7,9 @@ import type { IngestItem, PollingConnector, RateLimitInfo } from './connector.js
 import { RateLimitedError, SourceRejectedError } from './errors.js'
 import type { IngestMetrics } from './metrics.js'
 import { nextPollAt } from './schedule.js'
-import { filterReason, type SourceConfig } from './source.js'
+import { publishMentions } from './publish-mentions.js'
+import { SourceHealth } from './source-health.js'
+import type { SourceConfig } from './source.js'
 
 export type PollStatus = 'ok' | 'rate_limited' | 'unavailable' | 'rejected' | 'circuit_open' | 'publish_failed'
 
@@ -35,15 +36,13 @@ export interface SourcePollerOptions {
   dedupeTtlMs?: number
   backoff?: { initialMs: number, maxMs: number }
   breaker?: BreakerOptions
+  /** Runs the publish-and-checkpoint step; StreamRunner passes a lock so its backfill and the stream never publish at once. */
+  exclusive?: <T>(step: () => Promise<T>) => Promise<T>
 }
 
-const DAY = 24 * 60 * 60 * 1000
-
-function chronological (a: Mention, b: Mention): number {
-  const byTime = Date.parse(a.createdAt) - Date.parse(b.createdAt)
-  if (byTime !== 0) return byTime
-  // Same second: numeric ids (X snowflakes) order by length first, then lexically.
-  return a.nativeId.length - b.nativeId.length || (a.nativeId < b.nativeId ? -1 : a.nativeId > b.nativeId ? 1 : 0)
+/** Where a source's cursor is stored in the cache; SourcePoller and StreamRunner share it. */
+export function sourceCheckpointName (source: Pick<SourceConfig, 'tenantId' | 'sourceId'>): string {
+  return `ingest:${source.tenantId}:${source.sourceId}`
 }
 
 /**
@@ -62,8 +61,7 @@ export class SourcePoller {
   private rateLimitedUntil = 0
   private lastRate: RateLimitInfo | undefined
   private attempts = 0
-  private lastSuccessAt: number
-  private inGap = false
+  private readonly health: SourceHealth
   private readonly abort = new AbortController()
   private loop: Promise<void> | undefined
 
@@ -73,15 +71,11 @@ export class SourcePoller {
     this.log = options.logger.child({ tenantId: options.source.tenantId, sourceId: options.source.sourceId, platform: options.source.platform })
     this.breaker = new CircuitBreaker(options.breaker ?? { failureThreshold: 5, openMs: 60_000 })
     this.labels = { tenant: options.source.tenantId, source: options.source.sourceId, platform: options.source.platform }
-    this.lastSuccessAt = this.now()
+    this.health = new SourceHealth(options.source, options.metrics, this.log, this.now)
   }
 
   private get checkpointName (): string {
-    return `ingest:${this.source.tenantId}:${this.source.sourceId}`
-  }
-
-  private dedupeKey (mention: Mention): string {
-    return `mention:${mention.tenantId}:${mention.id}`
+    return sourceCheckpointName(this.source)
   }
 
   private failed (status: PollStatus, err: unknown, counts: Omit<PollOutcome, 'status' | 'nextAt'>): PollOutcome {
@@ -140,58 +134,24 @@ export class SourcePoller {
     }
 
     counts.fetched = items.length
-    this.options.metrics.fetched.inc(this.labels, items.length)
-    const candidates = new Map<string, Mention>()
-    for (const item of items) {
-      const reason = filterReason(this.source, item)
-      if (reason !== undefined) {
-        counts.filtered++
-        this.options.metrics.filtered.inc({ ...this.labels, reason })
-      } else {
-        candidates.set(item.mention.id, item.mention)
-      }
-    }
-    const ordered = [...candidates.values()].sort(chronological)
-
     try {
-      const seen = await this.options.cache.claimedMany(ordered.map((m) => this.dedupeKey(m)))
-      const fresh = ordered.filter((_, i) => seen[i] !== true)
-      counts.duplicates = ordered.length - fresh.length + (items.length - counts.filtered - candidates.size)
-      const messages = []
-      const publishedMentions: Mention[] = []
-      for (const mention of fresh) {
-        try {
-          messages.push({ key: messageKeyFor(mention), value: encodeEvent(topics.mentions, mention) })
-          publishedMentions.push(mention)
-        } catch (err) {
-          counts.malformed++
-          this.options.metrics.errors.inc({ ...this.labels, kind: 'malformed' })
-          this.log.warn({ err, mentionId: mention.id }, 'skipping a mention that breaks the mentions.v1 contract')
-        }
+      const step = async (): Promise<void> => {
+        const result = await publishMentions(items.map((item) => ({ source: this.source, item })), { ...this.options, logger: this.log })
+        counts.published = result.published
+        counts.duplicates = result.duplicates
+        counts.filtered = result.filtered
+        counts.malformed += result.malformed
+        if (nextCursor !== undefined && nextCursor !== cursor) await this.options.cache.setCheckpoint(this.checkpointName, nextCursor)
       }
-      if (messages.length > 0) await this.options.producer.send(topics.mentions, messages)
-      // Only now, with the broker's acknowledgement, is it safe to remember ids and move the cursor.
-      if (publishedMentions.length > 0) await this.options.cache.claimMany(publishedMentions.map((m) => this.dedupeKey(m)), this.options.dedupeTtlMs ?? 7 * DAY)
-      if (nextCursor !== undefined && nextCursor !== cursor) await this.options.cache.setCheckpoint(this.checkpointName, nextCursor)
-      counts.published = publishedMentions.length
+      await (this.options.exclusive === undefined ? step() : this.options.exclusive(step))
     } catch (err) {
       return this.failed('publish_failed', err, counts)
     }
 
     const now = this.now()
-    this.options.metrics.published.inc(this.labels, counts.published)
-    this.options.metrics.duplicates.inc(this.labels, counts.duplicates)
-    const newest = items.reduce((max, item) => Math.max(max, Date.parse(item.mention.createdAt)), Number.NEGATIVE_INFINITY)
-    if (Number.isFinite(newest)) this.options.metrics.lagSeconds.set(this.labels, Math.max(0, (now - newest) / 1000))
-    this.options.metrics.lastSuccess.set(this.labels, now / 1000)
+    this.health.succeeded(items)
     this.breaker.success()
     this.attempts = 0
-    this.lastSuccessAt = now
-    if (this.inGap) {
-      this.inGap = false
-      this.options.metrics.inGap.set(this.labels, 0)
-      this.log.info({ event: 'source.gap_closed' }, 'source read successfully again')
-    }
     if (counts.published > 0 || counts.malformed > 0) {
       this.log.debug({ ...counts, durationMs: now - started }, 'poll done')
     }
@@ -200,15 +160,7 @@ export class SourcePoller {
 
   /** Raises `source.gap` (log + metrics) once per episode of the source going unread for too long. */
   checkGap (): boolean {
-    const now = this.now()
-    const silentMs = now - this.lastSuccessAt
-    if (silentMs <= this.source.maxGapMs || this.inGap) return this.inGap
-    this.inGap = true
-    this.options.metrics.gaps.inc(this.labels)
-    this.options.metrics.inGap.set(this.labels, 1)
-    this.log.warn({ event: 'source.gap', silentMs, maxGapMs: this.source.maxGapMs, lastSuccessAt: new Date(this.lastSuccessAt).toISOString() },
-      'source.gap: not read successfully for longer than allowed; mentions may be waiting')
-    return true
+    return this.health.checkGap()
   }
 
   start (): void {
@@ -228,8 +180,7 @@ export class SourcePoller {
       // Wake for the gap check too, so a long rate-limit wait still reports a gap on time.
       for (;;) {
         const now = this.now()
-        const gapAt = this.inGap ? Number.POSITIVE_INFINITY : this.lastSuccessAt + this.source.maxGapMs + 1
-        const wakeAt = Math.min(outcome.nextAt, gapAt)
+        const wakeAt = Math.min(outcome.nextAt, this.health.nextCheckAt())
         if (wakeAt > now) await sleep(wakeAt - now, signal)
         if (signal.aborted || this.now() >= outcome.nextAt) break
         this.checkGap()

@@ -11,3 +11,4 @@ export {
   createTicketRepository, type EventBuilder, type MentionAssignment, type MentionRow, type NewSchedule, type OutboxRow, type ScheduleRow, type TicketPriority,
   type TicketRepository, type TicketRow, type TicketStatus,
 } from './ticket-repository.js'
+export { ticketEventBuilders, ticketSnapshot } from './ticket-events.js'

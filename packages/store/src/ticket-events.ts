@@ -1,5 +1,5 @@
 import { messageKey, parseEvent, type TicketEvent, type TicketEventType, topics } from '@earshot/contracts'
-import type { EventBuilder, TicketRow } from '@earshot/store'
+import type { EventBuilder, TicketRow } from './ticket-repository.js'
 
 export function ticketSnapshot (ticket: TicketRow, mentionIds: string[]): TicketEvent['ticket'] {
   const sla = Object.fromEntries(Object.entries(ticket.sla).filter(([, v]) => typeof v === 'string'))

@@ -31,6 +31,9 @@ export interface MentionRow {
   receivedAt: string
   /** The whole classified event, as received. */
   event: unknown
+  /** Known when the mention is triaged before it is stored (the router's writer): one write per row. */
+  ticketId?: string
+  decision?: unknown
 }
 
 export interface MentionAssignment {
@@ -125,13 +128,23 @@ export function createTicketRepository () {
     async insertNewMentions (q: Queryable, rows: MentionRow[]): Promise<Set<string>> {
       if (rows.length === 0) return new Set()
       const { rows: inserted } = await q.query<{ tenant_id: string, id: string }>(
-        `INSERT INTO mentions (tenant_id, id, conversation_id, platform, created_at, received_at, event)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[])
+        `INSERT INTO mentions (tenant_id, id, conversation_id, platform, created_at, received_at, event, ticket_id, decision)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[], $8::text[], $9::jsonb[])
          ON CONFLICT (tenant_id, id) DO NOTHING
          RETURNING tenant_id, id`,
         [rows.map((r) => r.tenantId), rows.map((r) => r.id), rows.map((r) => r.conversationId), rows.map((r) => r.platform),
-          rows.map((r) => r.createdAt), rows.map((r) => r.receivedAt), rows.map((r) => JSON.stringify(r.event))])
+          rows.map((r) => r.createdAt), rows.map((r) => r.receivedAt), rows.map((r) => JSON.stringify(r.event)),
+          rows.map((r) => r.ticketId ?? null), rows.map((r) => r.decision === undefined ? null : JSON.stringify(r.decision))])
       return new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.id}`))
+    },
+
+    /** Which of these mentions are stored already, as `tenantId\u0000id` keys. */
+    async storedMentionKeys (q: Queryable, mentions: Array<{ tenantId: string, id: string }>): Promise<Set<string>> {
+      if (mentions.length === 0) return new Set()
+      const { rows } = await q.query<{ tenant_id: string, id: string }>(
+        'SELECT m.tenant_id, m.id FROM mentions m JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, id) ON m.tenant_id = k.tenant_id AND m.id = k.id',
+        [mentions.map((m) => m.tenantId), mentions.map((m) => m.id)])
+      return new Set(rows.map((r) => `${r.tenant_id}\u0000${r.id}`))
     },
 
     async assignMentions (q: Queryable, assignments: MentionAssignment[]): Promise<void> {
@@ -262,6 +275,20 @@ export function createTicketRepository () {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [t.tenantId, t.id, t.conversationId, t.platform, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla),
           JSON.stringify(t.details), t.lastSequence, t.createdAt, t.updatedAt, t.closedAt])
+    },
+
+    /**
+     * Inserts unless a ticket with the same id exists (another transaction's insert is waited for);
+     * false when it existed. For deterministic ids that concurrent writers may both create.
+     */
+    async insertTicketIfAbsent (q: Queryable, t: TicketRow): Promise<boolean> {
+      const result = await q.query(
+        `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (tenant_id, id) DO NOTHING`,
+        [t.tenantId, t.id, t.conversationId, t.platform, t.status, t.priority, t.team, t.assignee, t.tags, JSON.stringify(t.sla),
+          JSON.stringify(t.details), t.lastSequence, t.createdAt, t.updatedAt, t.closedAt])
+      return result.rowCount === 1
     },
 
     /** Writes the mutable fields; `lastSequence` is owned by appendEvents. */

@@ -1,1 +1,5 @@
-export {}
+export { type ApiApp, type ApiDeps, createApiApp } from './app.js'
+export { apiConfigSchema, type ApiConfig } from './config.js'
+export { authenticate, authorize, type Permission, type Principal, type Role } from './auth/index.js'
+export { ApiError, type ErrorCode, errorCodes } from './errors.js'
+export { createApiKey, seedUser } from './seed.js'

@@ -1,1 +1,10 @@
-export {}
+export { type App, type AppDeps, createApp } from './app.js'
+export { type AccessTokens, type Config, configSchema, loadSourcesOrExit, readAccessTokens, sourceKey } from './config.js'
+export { errorCodes, type ErrorCode, IngestMastodonError, SourceSettingsError } from './errors.js'
+export { htmlToText } from './html-text.js'
+export { createMastodonClient, errorForResponse, linkPath, type MastodonClient, type MastodonClientOptions, type MastodonPage, parseLinkHeader, parseRateLimit } from './mastodon-client.js'
+export { createMastodonConnector, type FilterReason, firstPagePath, type MastodonConnectorOptions, sourceFilterReason } from './mastodon-connector.js'
+export { createMastodonStreamConnector, type MastodonStreamOptions, streamPath } from './mastodon-stream.js'
+export { type MastodonStatusFacts, nativeIdFor, type Normalised, type NormaliseContext, normaliseNotification, normaliseStatus, qualifiedHandle } from './normalise.js'
+export { loadMastodonSourcesFile, type MastodonSource, type MastodonSourceSettings, mastodonSources, mastodonSourceSettingsSchema, parseMastodonSourceSettings } from './sources.js'
+export { createSseParser, type SseMessage } from './sse.js'

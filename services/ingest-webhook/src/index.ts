@@ -10,4 +10,4 @@ export {
   genericSignatureHeader, genericTimestampHeader, metaSignatureHeader, secretsEqual, signGenericRequest, signMetaBody, verifyGenericSignature,
   verifyMetaSignature,
 } from './signature.js'
-export { type GenericSource, genericSourceKey, loadSourcesFile, resolveWebhookSources, type WebhookSources } from './sources.js'
+export { type GenericSource, genericSourceKey, resolveWebhookSources, type WebhookSources } from './sources.js'

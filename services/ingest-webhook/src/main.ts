@@ -2,10 +2,11 @@ import { createKafkaBus } from '@earshot/bus'
 import { createRedisCache } from '@earshot/cache'
 import { loadConfigOrExit } from '@earshot/config'
 import { topics } from '@earshot/contracts'
+import { loadSourcesFile } from '@earshot/ingest'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createApp } from './app.js'
 import { configSchema } from './config.js'
-import { loadSourcesFile } from './sources.js'
+import { resolveWebhookSources } from './sources.js'
 
 const config = loadConfigOrExit(configSchema)
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'ingest-webhook' })
@@ -13,7 +14,7 @@ const shutdown = createShutdownRegistry({ logger, timeoutMs: config.SHUTDOWN_TIM
 shutdown.listen()
 
 async function main (): Promise<void> {
-  const sources = loadSourcesFile(config.INGEST_SOURCES_FILE)
+  const sources = resolveWebhookSources(loadSourcesFile(config.INGEST_SOURCES_FILE))
   const metrics = createMetrics({ service: 'ingest-webhook' })
 
   const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger })

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { parseSourcesConfig, type SourceDefinition } from '@earshot/ingest'
 import { z } from 'zod'
 import { SourceSettingsError } from './errors.js'
@@ -57,21 +56,4 @@ export function resolveWebhookSources (sources: readonly SourceDefinition[]): We
     }
   }
   return { facebookPages, instagramAccounts, generic }
-}
-
-/** Reads and checks the sources JSON file once, at boot; the message says what to fix. */
-export function loadSourcesFile (path: string): WebhookSources {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new SourceSettingsError(`cannot read INGEST_SOURCES_FILE ${path}: ${(err as Error).message}`, err)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (err) {
-    throw new SourceSettingsError(`INGEST_SOURCES_FILE ${path} is not valid JSON: ${(err as Error).message}`, err)
-  }
-  return resolveWebhookSources(parseSourcesConfig(json))
 }

@@ -18,6 +18,8 @@ export const configSchema = z.object({
   X_REQUEST_TIMEOUT: duration().default(15_000),
   // Tweets per page; 100 is X's maximum and costs the fewest requests from the rate budget.
   X_MAX_RESULTS: int({ min: 10, max: 100 }).default(100),
+  // Filtered stream: no tweet or keep-alive for this long drops and reconnects (X sends a keep-alive every 20 s; the slack absorbs late ones).
+  X_STREAM_KEEPALIVE_TIMEOUT: duration().default(21_000),
   // Ingest
   // JSON file with { "sources": [...] } (see @earshot/ingest parseSourcesConfig); only platform "x" sources are read here.
   INGEST_SOURCES_FILE: z.string().min(1).describe('the path of the sources JSON file, e.g. ./sources.json'),

@@ -1,11 +1,11 @@
 import { createKafkaBus } from '@earshot/bus'
 import { createRedisCache } from '@earshot/cache'
 import { loadConfigOrExit } from '@earshot/config'
+import { topics } from '@earshot/contracts'
+import { loadSourcesFile } from '@earshot/ingest'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createApp } from './app.js'
 import { configSchema } from './config.js'
-import { createKafkaReadiness } from './readiness.js'
-import { loadSourcesFile } from './sources-file.js'
 import { createXClient } from './x-client.js'
 
 const config = loadConfigOrExit(configSchema)
@@ -18,21 +18,17 @@ async function main (): Promise<void> {
   const metrics = createMetrics({ service: 'ingest-x' })
 
   const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger })
-  const kafka = createKafkaReadiness(bus)
   const cache = createRedisCache({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger })
   const health = createHealthServer({
     port: config.HTTP_PORT,
     registry: metrics.registry,
     logger,
-    checks: { kafka: kafka.check, redis: cache.ping },
+    checks: { kafka: async () => { await bus.checkTopics([topics.mentions]) }, redis: cache.ping },
   })
   shutdown.register('health server', health.close)
   await health.listen()
   shutdown.register('redis', cache.close)
-  shutdown.register('kafka', async () => {
-    await kafka.close()
-    await bus.close()
-  })
+  shutdown.register('kafka', async () => { await bus.close() })
 
   const client = createXClient({ bearerToken: config.X_BEARER_TOKEN, baseUrl: config.X_API_BASE_URL })
   const app = createApp({ config, sources, client, producer: bus.producer(), cache, metrics, logger })

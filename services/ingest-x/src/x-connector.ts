@@ -9,6 +9,13 @@ import { networkCause, type XClient } from './x-client.js'
 export const xSourceSettingsSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mentions'), userId: z.string().regex(/^[0-9]{1,19}$/, 'expected the numeric X user id of the brand account') }),
   z.strictObject({ kind: z.literal('search'), query: z.string().min(1).max(4096) }),
+  z.strictObject({
+    kind: z.literal('stream'),
+    rules: z.array(z.strictObject({
+      value: z.string().min(1).max(1024),
+      tag: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, ".", "_" or "-"'),
+    })).min(1, 'expected at least one rule'),
+  }),
 ])
 
 export type XSourceSettings = z.output<typeof xSourceSettingsSchema>
@@ -17,36 +24,43 @@ export function parseXSourceSettings (settings: unknown, where: string): XSource
   const result = xSourceSettingsSchema.safeParse(settings)
   if (result.success) return result.data
   const lines = result.error.issues.map((issue) => `${[where, 'settings', ...issue.path.map(String)].join('.')}: ${issue.message}`)
-  throw new SourceSettingsError(`invalid X source settings:\n  ${lines.join('\n  ')}\n  expected { "kind": "mentions", "userId": "…" } or { "kind": "search", "query": "…" }`)
+  throw new SourceSettingsError(`invalid X source settings:\n  ${lines.join('\n  ')}\n  expected { "kind": "mentions", "userId": "…" }, { "kind": "search", "query": "…" } or { "kind": "stream", "rules": [{ "value": "…", "tag": "…" }] }`)
 }
 
 export interface XConnectorOptions {
   client: XClient
   tenantId: string
   sourceId: string
-  settings: XSourceSettings
+  settings: Exclude<XSourceSettings, { kind: 'stream' }>
   /** Tweets per page (mentions 5..100, search 10..100). */
   maxResults?: number
   requestTimeoutMs?: number
   now?: () => number
 }
 
-const tweetFields = ['author_id', 'created_at', 'conversation_id', 'referenced_tweets', 'lang', 'public_metrics', 'in_reply_to_user_id']
-const userFields = ['username', 'name', 'public_metrics', 'verified']
+export const tweetFields = ['author_id', 'created_at', 'conversation_id', 'referenced_tweets', 'lang', 'public_metrics', 'in_reply_to_user_id']
+export const userFields = ['username', 'name', 'public_metrics', 'verified']
 
-/** What X's answer (or its absence) means for the poll loop: wait for the reset, back off, or stop and alert. */
-export function mapXError (err: unknown, now: number): unknown {
+/**
+ * What X's answer (or its absence) means for the poll loop: wait for the reset, back off, or stop and alert.
+ * With `streamConnect`, a 429 that left request budget (`x-rate-limit-remaining` > 0: TooManyConnections,
+ * another connection is open) is not held to the reset time: StreamRunner's 429 ladder (1 min doubling) applies.
+ */
+export function mapXError (err: unknown, now: number, { streamConnect = false }: { streamConnect?: boolean } = {}): unknown {
   const rateLimited = (reset: number | undefined): RateLimitedError =>
     new RateLimitedError(reset !== undefined && Number.isFinite(reset) && reset * 1000 > now ? reset * 1000 : now + 60_000, undefined, err)
   if (err instanceof ApiResponseError) {
+    if (err.code === 429 && streamConnect && (err.rateLimit?.remaining ?? 0) > 0) {
+      return new RateLimitedError(now, `X refused the stream connection: ${describeProblem(err.data)}`, err)
+    }
     if (err.code === 429 || err.rateLimitError) return rateLimited(err.rateLimit?.reset)
-    if (err.code >= 500 || err.code === 408) return new SourceUnavailableError(`X answered ${err.code}`, err)
+    if (err.code >= 500 || err.code === 408) return new SourceUnavailableError(`X answered ${err.code}`, err, err.code)
     return new SourceRejectedError(`X answered ${err.code}: ${describeProblem(err.data)}`, err.code, err)
   }
   if (err instanceof ApiPartialResponseError) {
     const status = err.response.statusCode ?? 0
     if (status === 429) return rateLimited(Number(err.response.headers['x-rate-limit-reset']))
-    return new SourceUnavailableError(`X answered ${status} with a body that could not be read: ${err.message}`, err)
+    return new SourceUnavailableError(`X answered ${status} with a body that could not be read: ${err.message}`, err, status === 0 ? undefined : status)
   }
   if (err instanceof ApiRequestError) {
     const cause = networkCause(err)

@@ -3,7 +3,7 @@ import { type Cache, createRedisCache } from '@earshot/cache'
 import { decodeEvent, type Mention, topics } from '@earshot/contracts'
 import type { SourceDefinition } from '@earshot/ingest'
 import { createLogger, createMetrics, type Metrics } from '@earshot/observability'
-import { type FakeX, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
+import { type FakeX, type FakeXOptions, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
 import { type App, createApp } from '../src/app.js'
 import { createXClient } from '../src/x-client.js'
 
@@ -30,8 +30,8 @@ export async function publishedFor (bus: KafkaBus, tenantId: string): Promise<Me
   return (await bus.readAll(topics.mentions)).filter((m) => m.key?.startsWith(`${tenantId}:`) === true).map((m) => decodeEvent(topics.mentions, m.value))
 }
 
-export async function fakeX (): Promise<FakeX> {
-  const x = await startFakeX({ bearerToken: 'test-bearer', ownUserId: brandUserId, rateLimit: { limit: 100_000, windowMs: 15 * 60_000 } })
+export async function fakeX (options: Partial<FakeXOptions> = {}): Promise<FakeX> {
+  const x = await startFakeX({ bearerToken: 'test-bearer', ownUserId: brandUserId, rateLimit: { limit: 100_000, windowMs: 15 * 60_000 }, ...options })
   x.state.addUser({ id: brandUserId, username: 'AcmeRail', name: 'Acme Rail', verified: true })
   for (let i = 0; i < 20; i++) {
     x.state.addUser({

@@ -4,6 +4,6 @@ export { createPolicyBook, defaultPolicyYaml, loadPolicyDirectory, type PolicyBo
 export { createTicketWriter, type TicketWriter, type TicketWriterOptions, type WriteResult } from './ticket-writer.js'
 export { fireSchedule, type FiredSchedule } from './domain/fire-schedule.js'
 export { createScheduler, type ReplySender, type Scheduler, type SchedulerOptions } from './scheduler.js'
-export { ticketEventBuilders, ticketSnapshot } from './ticket-events.js'
+export { ticketEventBuilders, ticketSnapshot } from '@earshot/store'
 export { createRouterApp, type RouterApp, type RouterDeps } from './app.js'
 export { routerConfigSchema, type RouterConfig } from './config.js'

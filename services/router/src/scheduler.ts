@@ -1,9 +1,8 @@
 import { sleep } from '@earshot/bus'
 import type { Platform } from '@earshot/contracts'
 import type { Logger } from '@earshot/observability'
-import { createTicketRepository, type Pool, withTransaction } from '@earshot/store'
+import { createTicketRepository, type Pool, ticketEventBuilders, withTransaction } from '@earshot/store'
 import { fireSchedule } from './domain/fire-schedule.js'
-import { ticketEventBuilders } from './ticket-events.js'
 
 /** Posts an acknowledgement on the platform; idempotent per (tenant, ticket, action). */
 export interface ReplySender {

@@ -1,8 +1,7 @@
 import type { Cache } from '@earshot/cache'
 import type { ClassifiedMention } from '@earshot/contracts'
-import { createTicketRepository, type Queryable, type TicketRow } from '@earshot/store'
+import { createTicketRepository, type Queryable, ticketEventBuilders, type TicketRow } from '@earshot/store'
 import { defaultSpikeSettings, judgeSpike, nextEpisode, type SpikeEpisode, type SpikeKind, spikeKinds, spikeSignals, type SpikeSettings, type SpikeVerdict, suggestedBroadcast } from './domain/spikes.js'
-import { ticketEventBuilders } from './ticket-events.js'
 
 export interface SpikeDetectorOptions {
   cache: Cache
@@ -51,19 +50,16 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
     return undefined
   }
 
-  async function recordIncident (tx: Queryable, tenantId: string, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict, at: Date): Promise<void> {
-    const existing = await repo.getTicket(tx, tenantId, episode.incidentId, { lock: true })
-    const previous = existing?.details.incident as IncidentDetails | undefined
+  function incidentOf (previous: IncidentDetails | undefined, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict): IncidentDetails {
     const listed = [...(previous?.mentionIds ?? [])]
     for (const mention of related) if (listed.length < maxListed && !listed.includes(mention.id)) listed.push(mention.id)
-    const incident: IncidentDetails = {
-      kind: episode.kind,
-      startedAt: episode.startedAt,
-      mentionIds: listed,
-      mentionCount: (previous?.mentionCount ?? 0) + related.length,
-      lastVerdict: verdict,
-    }
+    return { kind: episode.kind, startedAt: episode.startedAt, mentionIds: listed, mentionCount: (previous?.mentionCount ?? 0) + related.length, lastVerdict: verdict }
+  }
+
+  async function recordIncident (tx: Queryable, tenantId: string, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict, at: Date): Promise<void> {
+    let existing = await repo.getTicket(tx, tenantId, episode.incidentId, { lock: true })
     if (existing === undefined) {
+      const incident = incidentOf(undefined, episode, related, verdict)
       const ticket: TicketRow = {
         tenantId,
         id: episode.incidentId,
@@ -81,14 +77,19 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
         updatedAt: at,
         closedAt: null,
       }
-      await repo.insertTicket(tx, ticket)
-      await repo.appendEvents(tx, ticket, ticketEventBuilders(ticket, ['incident.detected'], listed, at))
-      return
+      // Replicas (or partitions written concurrently) may open the same episode's incident at once: one insert wins.
+      if (await repo.insertTicketIfAbsent(tx, ticket)) {
+        await repo.appendEvents(tx, ticket, ticketEventBuilders(ticket, ['incident.detected'], incident.mentionIds, at))
+        return
+      }
+      existing = await repo.getTicket(tx, tenantId, episode.incidentId, { lock: true })
+      if (existing === undefined) throw new Error(`incident ${episode.incidentId} of ${tenantId} vanished while it was being opened`)
     }
+    const incident = incidentOf(existing.details.incident as IncidentDetails | undefined, episode, related, verdict)
     existing.details = { ...existing.details, incident }
     existing.updatedAt = at
     await repo.updateTicket(tx, existing)
-    await repo.appendEvents(tx, existing, ticketEventBuilders(existing, ['ticket.message_added'], listed, at))
+    await repo.appendEvents(tx, existing, ticketEventBuilders(existing, ['ticket.message_added'], incident.mentionIds, at))
   }
 
   /**

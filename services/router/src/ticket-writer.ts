@@ -1,10 +1,9 @@
 import type { ClassifiedMention } from '@earshot/contracts'
-import { createTicketRepository, type NewSchedule, type Pool, type TicketRow, withTransaction } from '@earshot/store'
+import { createTicketRepository, type MentionRow, type NewSchedule, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
 import { evaluate } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
 import { incidentGroupingKey, type SpikeDetector } from './spike-detector.js'
-import { ticketEventBuilders } from './ticket-events.js'
 
 export interface TicketWriterOptions {
   pool: Pool
@@ -14,6 +13,19 @@ export interface TicketWriterOptions {
   reopenWindowMs?: number
   /** Consulted with each batch's new mentions inside the batch's transaction; groups them under incidents. */
   spikes?: SpikeDetector
+}
+
+/**
+ * Another writer (a replica after a rebalance) stored some of this batch's mentions while it was
+ * being triaged: the transaction rolls back and the batch is retried, which then skips them.
+ */
+export class ConcurrentDeliveryError extends Error {
+  readonly retriable = true
+  readonly code = 'ROUTER_ERR_CONCURRENT_DELIVERY'
+  constructor (readonly mentions: number) {
+    super(`${mentions} mention(s) of this batch were stored by another writer meanwhile; retrying the batch`)
+    this.name = 'ConcurrentDeliveryError'
+  }
 }
 
 export interface WriteResult {
@@ -38,13 +50,12 @@ export function createTicketWriter (options: TicketWriterOptions) {
   async function writeBatch (mentions: ClassifiedMention[]): Promise<WriteResult> {
     const at = now()
     return await withTransaction(options.pool, async (tx) => {
-      const fresh = await repo.insertNewMentions(tx, mentions.map((m) => ({
-        tenantId: m.tenantId, id: m.id, conversationId: m.conversationId, platform: m.platform, createdAt: m.createdAt, receivedAt: m.receivedAt, event: m,
-      })))
+      // Redelivered mentions are skipped here; one stored by a concurrent writer since is caught at the insert below.
+      const stored = await repo.storedMentionKeys(tx, mentions)
       const seen = new Set<string>()
       const todo = mentions.filter((m) => {
         const key = `${m.tenantId}\u0000${m.id}`
-        if (!fresh.has(key) || seen.has(key)) return false
+        if (stored.has(key) || seen.has(key)) return false
         seen.add(key)
         return true
       })
@@ -70,7 +81,7 @@ export function createTicketWriter (options: TicketWriterOptions) {
       const outbox: Parameters<typeof repo.insertOutbox>[1] = []
       const schedules = new Map<string, NewSchedule[]>()
       const cancels: Array<{ tenantId: string, ticketId: string, kind: string }> = []
-      const assignments = []
+      const rows: MentionRow[] = []
       for (const mention of todo) {
         const conversation = `${mention.tenantId}\u0000${mention.conversationId}`
         const current = active.get(conversation)
@@ -107,13 +118,17 @@ export function createTicketWriter (options: TicketWriterOptions) {
         }
         result.events += change.events.length
         active.set(conversation, ticket)
-        assignments.push({ tenantId: mention.tenantId, mentionId: mention.id, ticketId: ticket.id, decision })
+        rows.push({
+          tenantId: mention.tenantId, id: mention.id, conversationId: mention.conversationId, platform: mention.platform, createdAt: mention.createdAt, receivedAt: mention.receivedAt, event: mention, ticketId: ticket.id, decision,
+        })
       }
+      // Each mention is written once, already triaged (inserting first and updating after costs a second row version).
+      const inserted = await repo.insertNewMentions(tx, rows)
+      if (inserted.size !== rows.length) throw new ConcurrentDeliveryError(rows.length - inserted.size)
       await repo.saveTickets(tx, [...created.values()], [...changed.values()])
       await repo.cancelPendingSchedules(tx, cancels)
       await repo.schedule(tx, [...schedules.values()].flat())
       await repo.insertOutbox(tx, outbox)
-      await repo.assignMentions(tx, assignments)
       return result
     })
   }

@@ -91,4 +91,20 @@ describe('spike detection in the ticket writer', () => {
       "SELECT payload->>'type' AS type, sequence FROM outbox WHERE ticket_id = $1 ORDER BY sequence", [incident!.id])
     expect(events).toEqual([{ type: 'incident.detected', sequence: 1 }, { type: 'ticket.message_added', sequence: 2 }])
   })
+
+  test('batches written concurrently that both see the spike open one incident without failing either transaction', async () => {
+    clock = new Date('2026-03-02T18:00:00Z')
+    const cache = createMemoryCache({ now: () => clock.getTime() })
+    const spikes = createSpikeDetector({ cache, settingsFor: () => ({ ...settings, minCount: 2 }) })
+    const writers = [0, 1, 2].map(() => createTicketWriter({ pool, policies: createPolicyBook(), now: () => clock, spikes }))
+    const batches = writers.map(() => [mention(), mention(), mention()])
+    await Promise.all(writers.map(async (writer, i) => { await writer.writeBatch(batches[i]!) }))
+    const [incident, ...others] = await incidents()
+    expect(others).toEqual([])
+    expect(incident!.details.incident.mentionCount).toBe(9)
+    const { rows: events } = await pool.query<{ type: string, sequence: number }>(
+      "SELECT payload->>'type' AS type, sequence FROM outbox WHERE ticket_id = $1 ORDER BY sequence", [incident!.id])
+    expect(events.map((e) => e.sequence)).toEqual([1, 2, 3])
+    expect(events[0]!.type).toBe('incident.detected')
+  })
 })

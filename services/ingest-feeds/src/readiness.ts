@@ -1,10 +1,7 @@
 import type { KafkaBus } from '@earshot/bus'
 import { topics } from '@earshot/contracts'
 
-/**
- * Ready when a broker answers metadata for mentions.v1: the producer can reach the cluster and the
- * topic exists. One admin connection, opened on the first probe and reopened after a failure.
- */
+/** Ready when a broker answers metadata for mentions.v1; one admin connection, reopened after a failure. */
 export function createKafkaReadiness (bus: KafkaBus) {
   const admin = bus.kafka.admin()
   let connected: Promise<void> | undefined

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs'
+import { loadConfigOrExit } from '@earshot/config'
+import { createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
+import { createPool } from '@earshot/store'
+import { createApiApp } from './app.js'
+import { apiConfigSchema } from './config.js'
+
+async function main (): Promise<void> {
+  const config = loadConfigOrExit(apiConfigSchema)
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' })
+  const shutdown = createShutdownRegistry({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT })
+  shutdown.listen()
+  const metrics = createMetrics({ service: 'api' })
+  const sources = config.API_SOURCES_FILE === undefined ? {} : JSON.parse(readFileSync(config.API_SOURCES_FILE, 'utf8')) as Record<string, unknown[]>
+
+  const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'earshot-api' }, logger)
+  shutdown.register('postgres', async () => { await pool.end() })
+  const app = await createApiApp({
+    pool,
+    logger,
+    metrics,
+    sources,
+    rateLimit: { max: config.API_RATE_LIMIT_MAX, timeWindowMs: config.API_RATE_LIMIT_WINDOW },
+    sessionTtlMs: config.API_SESSION_TTL,
+    cookieSecure: config.API_COOKIE_SECURE,
+    eventsPollIntervalMs: config.API_EVENTS_POLL_INTERVAL,
+    trustProxy: config.API_TRUST_PROXY,
+  })
+  await app.listen({ host: config.API_HOST, port: config.HTTP_PORT })
+  shutdown.register('http', async () => { await app.close() })
+  logger.info({ port: config.HTTP_PORT }, 'api ready')
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`api failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+})

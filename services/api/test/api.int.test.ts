@@ -1,0 +1,212 @@
+import { createLogger } from '@earshot/observability'
+import { createPool, migrate, type Pool } from '@earshot/store'
+import { freshDatabase, uniqueName } from '@earshot/testing'
+import { type ApiApp, createApiApp } from '../src/app.js'
+import { createApiKey, seedUser } from '../src/index.js'
+import { insertTicket } from './helper.js'
+
+describe('the Earshot API on real PostgreSQL', () => {
+  let pool: Pool
+  let drop: () => Promise<void>
+  let app: ApiApp
+  const tenantA = uniqueName('tenant-a').toLowerCase()
+  const tenantB = uniqueName('tenant-b').toLowerCase()
+  const password = 'correct horse battery staple'
+  const cookies: Record<string, string> = {}
+
+  async function login (email: string): Promise<string> {
+    const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } })
+    expect(res.statusCode).toBe(200)
+    const cookie = res.cookies.find((c) => c.name === 'earshot_session')
+    expect(cookie?.httpOnly).toBe(true)
+    expect(cookie?.sameSite).toBe('Lax')
+    return `earshot_session=${cookie?.value ?? ''}`
+  }
+
+  beforeAll(async () => {
+    const db = await freshDatabase('api')
+    drop = db.drop
+    pool = createPool({ connectionString: db.url, max: 6 })
+    await migrate(pool)
+    await seedUser(pool, { email: 'mo@a.test', password, name: 'Mo', grants: [{ tenantId: tenantA, role: 'moderator' }] })
+    await seedUser(pool, { email: 'vi@a.test', password, name: 'Vi', grants: [{ tenantId: tenantA, role: 'viewer' }] })
+    await seedUser(pool, { email: 'bo@b.test', password, name: 'Bo', grants: [{ tenantId: tenantB, role: 'agency_admin' }] })
+    for (let n = 0; n < 25; n++) await insertTicket(pool, tenantA, n, { priority: n % 5 === 0 ? 'high' : 'normal', score: (n * 7) % 100, dueInMinutes: n })
+    await insertTicket(pool, tenantB, 1000, { text: 'tenant b secret' })
+    app = await createApiApp({ pool, logger: createLogger({ level: 'silent', name: 'api-test' }), eventsPollIntervalMs: 50, heartbeatMs: 200 })
+    await app.ready()
+    cookies.mo = await login('mo@a.test')
+    cookies.vi = await login('vi@a.test')
+    cookies.bo = await login('bo@b.test')
+  })
+  afterAll(async () => {
+    await app.close()
+    await pool.end()
+    await drop()
+  })
+
+  test('without credentials every /v1 route answers 401', async () => {
+    for (const url of ['/v1/me', '/v1/tickets', `/v1/tenants/${tenantA}/tickets/tkt_1`, `/v1/tenants/${tenantA}/audit`]) {
+      const res = await app.inject({ method: 'GET', url })
+      expect(res.statusCode).toBe(401)
+      expect(res.json()).toMatchObject({ error: 'unauthorized' })
+    }
+    const action = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_1/resolve`, payload: {} })
+    expect(action.statusCode).toBe(401)
+  })
+
+  test('a wrong password is refused; /me shows the user and tenants; logout ends the session', async () => {
+    const wrong = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'mo@a.test', password: 'nope' } })
+    expect(wrong.statusCode).toBe(401)
+    const session = await login('mo@a.test')
+    const me = await app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: session } })
+    expect(me.json()).toMatchObject({ user: { email: 'mo@a.test', name: 'Mo' }, tenants: [{ tenantId: tenantA, role: 'moderator' }] })
+    const out = await app.inject({ method: 'POST', url: '/v1/auth/logout', headers: { cookie: session } })
+    expect(out.statusCode).toBe(204)
+    expect((await app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: session } })).statusCode).toBe(401)
+  })
+
+  test('the queue is sorted by priority, urgency score, then SLA due time, and pages are stable', async () => {
+    const seen: string[] = []
+    let cursor: string | null = null
+    const items: Array<{ id: string, priority: string, urgency: { score: number }, tenantId: string }> = []
+    do {
+      const url: string = `/v1/tickets?limit=7${cursor === null ? '' : `&cursor=${cursor}`}`
+      const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies.mo ?? '' } })
+      expect(res.statusCode).toBe(200)
+      const body = res.json<{ items: typeof items, nextCursor: string | null }>()
+      items.push(...body.items)
+      seen.push(...body.items.map((i) => i.id))
+      cursor = body.nextCursor
+    } while (cursor !== null)
+    expect(seen).toHaveLength(25)
+    expect(new Set(seen).size).toBe(25)
+    expect(items.every((i) => i.tenantId === tenantA)).toBe(true)
+    const rank = (p: string): number => ['critical', 'high', 'normal', 'low'].indexOf(p)
+    for (let i = 1; i < items.length; i++) {
+      const a = items[i - 1]!
+      const b = items[i]!
+      expect(rank(a.priority) < rank(b.priority) || (rank(a.priority) === rank(b.priority) && a.urgency.score >= b.urgency.score)).toBe(true)
+    }
+    const all = await app.inject({ method: 'GET', url: '/v1/tickets?limit=200', headers: { cookie: cookies.mo ?? '' } })
+    expect(all.json<{ items: Array<{ id: string }> }>().items.map((i) => i.id)).toEqual(seen)
+    const first = all.json<{ items: Array<Record<string, unknown>> }>().items[0]
+    expect(first).toMatchObject({ preview: expect.stringContaining('mention number') as unknown, mentionCount: 1, acknowledgement: { mode: 'suggest' } })
+  })
+
+  test('a tenant the user has no grant for is 404, never 403, on every route that takes an id', async () => {
+    const mo = { cookie: cookies.mo ?? '' }
+    const urls = [
+      ['GET', `/v1/tickets?tenant=${tenantB}`],
+      ['GET', `/v1/tenants/${tenantB}/tickets/tkt_1000`],
+      ['GET', `/v1/tenants/${tenantB}/audit`],
+      ['GET', `/v1/tenants/${tenantB}/templates`],
+      ['GET', `/v1/tenants/${tenantB}/sources`],
+      ['GET', `/v1/tenants/${tenantB}/corrections.jsonl`],
+      ['POST', `/v1/tenants/${tenantB}/tickets/tkt_1000/resolve`],
+      ['POST', `/v1/tenants/${tenantB}/tickets/tkt_1000/take`],
+      ['POST', `/v1/tenants/${tenantB}/corrections`],
+      ['GET', `/v1/events?tenant=${tenantB}`],
+    ] as const
+    for (const [method, url] of urls) {
+      const payload = url.endsWith('/corrections') ? { mentionId: 'x:1', labels: { sentiment: 'positive' } } : {}
+      const res = await app.inject({ method, url, headers: mo, ...(method === 'POST' ? { payload } : {}) })
+      expect([url, res.statusCode]).toEqual([url, 404])
+    }
+    // The owner sees it.
+    const own = await app.inject({ method: 'GET', url: `/v1/tenants/${tenantB}/tickets/tkt_1000`, headers: { cookie: cookies.bo ?? '' } })
+    expect(own.statusCode).toBe(200)
+    expect(own.json()).toMatchObject({ ticket: { id: 'tkt_1000' }, mentions: [{ mention: { text: 'tenant b secret' }, decision: { matchedRules: [] } }] })
+  })
+
+  test('a viewer may read but not act (403)', async () => {
+    const vi = { cookie: cookies.vi ?? '' }
+    expect((await app.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/tickets/tkt_2`, headers: vi })).statusCode).toBe(200)
+    const res = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_2/resolve`, headers: vi, payload: {} })
+    expect(res.statusCode).toBe(403)
+    expect(res.json()).toMatchObject({ error: 'forbidden' })
+  })
+
+  test('malformed input is a 400 naming the field', async () => {
+    const mo = { cookie: cookies.mo ?? '' }
+    const wrongType = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_3/assign`, headers: mo, payload: { assignee: 42 } })
+    expect(wrongType.statusCode).toBe(400)
+    expect(wrongType.json()).toEqual({ error: 'bad_request', code: 'API_ERR_BAD_REQUEST', message: 'body/assignee must be string', field: 'assignee' })
+    const missing = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_3/escalate`, headers: mo, payload: {} })
+    expect(missing.json()).toMatchObject({ error: 'bad_request', field: 'team' })
+    const badCursor = await app.inject({ method: 'GET', url: '/v1/tickets?cursor=zzz', headers: mo })
+    expect(badCursor.json()).toMatchObject({ error: 'bad_request', field: 'cursor' })
+    const badStatus = await app.inject({ method: 'GET', url: '/v1/tickets?status=sleeping', headers: mo })
+    expect(badStatus.statusCode).toBe(400)
+    expect(badStatus.json()).toMatchObject({ field: 'status.0' })
+  })
+
+  test('actions write the ticket, contiguous tickets.v1 sequences in the outbox and an audit row; invalid transitions are 409', async () => {
+    const mo = { cookie: cookies.mo ?? '' }
+    const url = (action: string): string => `/v1/tenants/${tenantA}/tickets/tkt_4/${action}`
+    const take = await app.inject({ method: 'POST', url: url('take'), headers: mo, payload: {} })
+    expect(take.statusCode).toBe(200)
+    expect(take.json()).toMatchObject({ ticket: { assignee: 'mo@a.test' }, sequences: [1] })
+    const reply = await app.inject({ method: 'POST', url: url('reply'), headers: mo, payload: { text: 'We are on it' } })
+    expect(reply.json()).toMatchObject({ ticket: { status: 'acknowledged' }, sequences: [2] })
+    const escalate = await app.inject({ method: 'POST', url: url('escalate'), headers: mo, payload: { team: 'billing', priority: 'high' } })
+    expect(escalate.json()).toMatchObject({ ticket: { status: 'escalated', team: 'billing', priority: 'high' }, sequences: [3] })
+    const resolve = await app.inject({ method: 'POST', url: url('resolve'), headers: mo, payload: {} })
+    expect(resolve.json()).toMatchObject({ ticket: { status: 'resolved', dueAt: null }, sequences: [4] })
+    const again = await app.inject({ method: 'POST', url: url('resolve'), headers: mo, payload: {} })
+    expect(again.statusCode).toBe(409)
+    expect(again.json()).toMatchObject({ error: 'conflict', message: 'ticket tkt_4 is already resolved' })
+
+    const { rows } = await pool.query<{ sequence: number, payload: { type: string, ticket: { status: string } } }>(
+      'SELECT sequence, payload FROM outbox WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY sequence', [tenantA, 'tkt_4'])
+    expect(rows.map((r) => [r.sequence, r.payload.type])).toEqual([[1, 'ticket.assigned'], [2, 'ticket.replied'], [3, 'ticket.escalated'], [4, 'ticket.resolved']])
+    expect(rows[3]?.payload.ticket.status).toBe('resolved')
+    const audit = await app.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/audit?ticketId=tkt_4`, headers: mo })
+    expect(audit.json<{ items: Array<{ action: string, actorId: string }> }>().items.map((i) => i.action))
+      .toEqual(['ticket.resolve', 'ticket.escalate', 'ticket.reply', 'ticket.take'])
+    const missing = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_nope/take`, headers: mo, payload: {} })
+    expect(missing.statusCode).toBe(404)
+  })
+
+  test('concurrent actions on one ticket still get contiguous sequences', async () => {
+    const mo = { cookie: cookies.mo ?? '' }
+    const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((who) =>
+      app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_5/assign`, headers: mo, payload: { assignee: who } })))
+    expect(results.every((r) => r.statusCode === 200)).toBe(true)
+    const { rows } = await pool.query<{ sequence: number }>('SELECT sequence FROM outbox WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY sequence', [tenantA, 'tkt_5'])
+    expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  test('an API key authenticates with Bearer esk_…, is scoped to its tenant, and a wrong secret is 401', async () => {
+    const key = await createApiKey(pool, { tenantId: tenantA, role: 'integration', name: 'crm' })
+    const auth = { authorization: `Bearer ${key.token}` }
+    const list = await app.inject({ method: 'GET', url: '/v1/tickets?limit=1', headers: auth })
+    expect(list.statusCode).toBe(200)
+    expect(list.json<{ items: Array<{ tenantId: string }> }>().items[0]?.tenantId).toBe(tenantA)
+    expect((await app.inject({ method: 'GET', url: `/v1/tenants/${tenantB}/tickets/tkt_1000`, headers: auth })).statusCode).toBe(404)
+    expect((await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/tickets/tkt_6/take`, headers: auth, payload: {} })).statusCode).toBe(403)
+    const forged = `Bearer ${key.token.slice(0, -2)}xx`
+    expect((await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: forged } })).statusCode).toBe(401)
+  })
+
+  test('corrections are stored and exported as training JSONL', async () => {
+    const mo = { cookie: cookies.mo ?? '' }
+    const mentionId = 'x:1897000000000000007'
+    const res = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/corrections`, headers: mo, payload: { mentionId, labels: { sentiment: 'positive', intents: ['praise'] } } })
+    expect(res.statusCode).toBe(201)
+    const bad = await app.inject({ method: 'POST', url: `/v1/tenants/${tenantA}/corrections`, headers: mo, payload: { mentionId, labels: { sentiment: 'ecstatic' } } })
+    expect(bad.json()).toMatchObject({ error: 'bad_request', field: 'labels.sentiment' })
+    const jsonl = await app.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/corrections.jsonl`, headers: mo })
+    const lines = jsonl.body.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ id: mentionId, labels: { sentiment: 'positive', intents: ['praise'] } })
+    expect(lines[0]).not.toHaveProperty('classification')
+  })
+
+  test('OpenAPI is served at /docs/json and health at /healthz', async () => {
+    const doc = await app.inject({ method: 'GET', url: '/docs/json' })
+    expect(doc.statusCode).toBe(200)
+    expect(Object.keys(doc.json<{ paths: Record<string, unknown> }>().paths)).toEqual(expect.arrayContaining(['/v1/tickets', '/v1/tenants/{tenantId}/tickets/{ticketId}/resolve']))
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' })
+  })
+})

@@ -1,0 +1,43 @@
+import { createKafkaBus } from '@earshot/bus'
+import { createRedisCache } from '@earshot/cache'
+import { loadConfigOrExit } from '@earshot/config'
+import { topics } from '@earshot/contracts'
+import { loadSourcesFile } from '@earshot/ingest'
+import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
+import { createApp } from './app.js'
+import { configSchema } from './config.js'
+import { createYouTubeClient } from './youtube-client.js'
+
+const config = loadConfigOrExit(configSchema)
+const logger = createLogger({ level: config.LOG_LEVEL, name: 'ingest-youtube' })
+const shutdown = createShutdownRegistry({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT })
+shutdown.listen()
+
+async function main (): Promise<void> {
+  const sources = loadSourcesFile(config.INGEST_SOURCES_FILE)
+  const metrics = createMetrics({ service: 'ingest-youtube' })
+
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger })
+  const cache = createRedisCache({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger })
+  const health = createHealthServer({
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    logger,
+    checks: { kafka: async () => { await bus.checkTopics([topics.mentions]) }, redis: cache.ping },
+  })
+  shutdown.register('health server', health.close)
+  await health.listen()
+  shutdown.register('redis', cache.close)
+  shutdown.register('kafka', async () => { await bus.close() })
+
+  const client = createYouTubeClient({ apiKey: config.YOUTUBE_API_KEY, baseUrl: config.YOUTUBE_API_BASE_URL, requestTimeoutMs: config.YOUTUBE_REQUEST_TIMEOUT })
+  const app = createApp({ config, sources, client, producer: bus.producer(), cache, metrics, logger })
+  shutdown.register('pollers', app.stop)
+  shutdown.register('readiness', health.setNotReady)
+  app.start()
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'ingest-youtube failed to start')
+  shutdown.shutdown('fatal').catch(() => process.exit(1))
+})
