@@ -122,10 +122,10 @@ export function createTicketWriter (options: TicketWriterOptions) {
           tenantId: mention.tenantId, id: mention.id, conversationId: mention.conversationId, platform: mention.platform, createdAt: mention.createdAt, receivedAt: mention.receivedAt, event: mention, ticketId: ticket.id, decision,
         })
       }
+      await repo.saveTickets(tx, [...created.values()], [...changed.values()])
       // Each mention is written once, already triaged (inserting first and updating after costs a second row version).
       const inserted = await repo.insertNewMentions(tx, rows)
       if (inserted.size !== rows.length) throw new ConcurrentDeliveryError(rows.length - inserted.size)
-      await repo.saveTickets(tx, [...created.values()], [...changed.values()])
       await repo.cancelPendingSchedules(tx, cancels)
       await repo.schedule(tx, [...schedules.values()].flat())
       await repo.insertOutbox(tx, outbox)

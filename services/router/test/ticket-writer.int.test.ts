@@ -1,4 +1,5 @@
 import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
+import { errorCode, isRetriable } from '@earshot/errors'
 import { createPool, migrate, type Pool } from '@earshot/store'
 import { freshDatabase } from '@earshot/testing'
 import { createPolicyBook, createTicketWriter } from '../src/index.js'
@@ -76,6 +77,21 @@ describe('ticket writer on real PostgreSQL', () => {
     const { rows } = await pool.query('SELECT id FROM tickets')
     expect(rows).toHaveLength(1)
     expect((await outbox()).map((e) => e.type)).toEqual(['ticket.opened'])
+  })
+
+  test('two writers given the same new mentions at once: one stores them, the other rolls back retriably and its retry skips them', async () => {
+    const batch = [mention(1, { conversationId: 'x:race-1' }), mention(2, { conversationId: 'x:race-2' })]
+    const results = await Promise.allSettled([writer().writeBatch(batch), writer().writeBatch(batch)])
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    // The loser fails on the open-ticket-per-conversation index or on the mentions' key: both roll back and are retried.
+    for (const f of failed) {
+      expect(['ROUTER_ERR_CONCURRENT_DELIVERY', '23505']).toContain(errorCode(f.reason))
+      expect(isRetriable(f.reason)).toBe(true)
+    }
+    expect(await writer().writeBatch(batch)).toMatchObject({ stored: 0, duplicates: 2 })
+    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM tickets')
+    expect(Number(rows[0]!.n)).toBe(2)
+    expect((await outbox()).map((e) => e.sequence)).toEqual([1, 1])
   })
 
   test('mentions of one conversation join its ticket with contiguous event sequences', async () => {
