@@ -11,7 +11,8 @@ ENV npm_config_audit=false npm_config_fund=false npm_config_update_notifier=fals
 COPY . .
 RUN npm ci && npm run build
 # Stage what the runtime needs. Every workspace's package.json goes along (npm ci refuses a lock file
-# that names workspaces it cannot find); dist holds what `npm run build` (tsc -b) compiled.
+# that names workspaces it cannot find); dist holds what `npm run build` (tsc -b) compiled. Data files read at run time
+# go along too: migrations, the classifier model, example policies, and the api's console (static files, no build).
 RUN set -eu; \
     mkdir -p /out/manifests /out/app/deploy; \
     cp package.json package-lock.json .npmrc /out/manifests/; \
@@ -23,6 +24,8 @@ RUN set -eu; \
     cp -R packages/nlp/models /out/app/packages/nlp/; \
     mkdir -p /out/app/packages/triage; cp -R packages/triage/examples /out/app/packages/triage/; \
     cp deploy/healthcheck.cjs /out/app/deploy/; \
+    mkdir -p /out/app/services/api; cp -R services/api/console /out/app/services/api/; \
+    rm -f /out/app/services/api/console/README.md; \
     find /out/app \( -name '*.map' -o -name '*.tsbuildinfo' \) -delete
 
 FROM ${NODE_IMAGE} AS runtime

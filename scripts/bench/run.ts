@@ -1,5 +1,6 @@
 // npm run bench -- <name> [options]: benchmarks that print numbers (and write bench-results/<name>.json).
 import { runClassifierBenchmark } from '../../packages/nlp/scripts/bench-classifier.js'
+import { runApiBenchmark } from './api.js'
 import { runBusBenchmark } from './bus.js'
 import { runE2eBenchmark } from './e2e.js'
 import { runIngestXBenchmark } from './ingest-x.js'
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   router: runRouterBenchmark,
   'ingest-x': runIngestXBenchmark,
   e2e: runE2eBenchmark,
+  api: runApiBenchmark,
 }
 
 const [name, ...args] = process.argv.slice(2)

@@ -39,7 +39,7 @@ test('the build stage installs everything and runs the repository\'s own build, 
   expect(runs).toMatch(/\bnpm run build\b/)
   // Every workspace's dist is staged for the runtime, whatever services exist.
   expect(runs).toMatch(/for dir in packages\/\* services\/\*/)
-  for (const data of ['packages/store/migrations', 'packages/nlp/models', 'packages/triage/examples', 'deploy/healthcheck.cjs']) {
+  for (const data of ['packages/store/migrations', 'packages/nlp/models', 'packages/triage/examples', 'services/api/console', 'deploy/healthcheck.cjs']) {
     expect(runs).toContain(data)
     expect(repoFileExists(data)).toBe(true)
   }

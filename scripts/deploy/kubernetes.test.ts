@@ -26,6 +26,13 @@ function workloads (objects: readonly K8sObject[]): Workload[] {
 
 const containersOf = (workload: Workload): IContainer[] => [...(workload.pod.initContainers ?? []), ...workload.pod.containers]
 
+/** The HTTP_PORT a container's health server opens: its own env value, else the earshot-common ConfigMap's (9464). */
+function httpPortOf (container: IContainer, objects: readonly K8sObject[]): number {
+  const own = container.env?.find((variable) => variable.name === 'HTTP_PORT')?.value
+  const common = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('earshot-common')) as { data?: Record<string, string> } | undefined
+  return Number(own ?? common?.data?.HTTP_PORT ?? '9464')
+}
+
 describe.each(kustomizations)('%s', (dir) => {
   const objects = render(dir)
 
@@ -78,12 +85,11 @@ describe.each(kustomizations)('%s', (dir) => {
 
   test('probes ask the health server for /readyz and /healthz on the port HTTP_PORT opens', () => {
     const healthServer = readRepoFile('packages/observability/src/health-server.ts')
-    const commonConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('earshot-common')) as { data?: Record<string, string> } | undefined
-    const httpPort = Number(commonConfig?.data?.HTTP_PORT ?? '9464')
     const problems: string[] = []
     for (const deployment of workloads(objects).filter((w) => w.kind === 'Deployment')) {
       for (const container of deployment.pod.containers) {
         const where = `${deployment.name}/${container.name}`
+        const httpPort = httpPortOf(container, objects)
         const portNumber = (port: number | string | undefined): number | undefined => typeof port === 'number'
           ? port
           : container.ports?.find((p) => p.name === port)?.containerPort
@@ -145,7 +151,7 @@ describe.each(kustomizations)('%s', (dir) => {
     expect(job?.spec?.backoffLimit).toBeLessThanOrEqual(5)
   })
 
-  test('network policies deny by default and admit traffic only to the webhook receiver (and scrapes)', () => {
+  test('network policies deny by default and admit traffic only to the webhook receiver and the api (and scrapes)', () => {
     const policies = objectsOfKind<INetworkPolicy & K8sObject>(objects, 'NetworkPolicy')
     const denyAll = policies.find((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && p.spec?.ingress === undefined && p.spec?.egress === undefined)
     expect(denyAll?.spec?.policyTypes).toEqual(['Ingress', 'Egress'])
@@ -154,7 +160,15 @@ describe.each(kustomizations)('%s', (dir) => {
       .map(() => p.spec?.podSelector.matchLabels?.['app.kubernetes.io/name']))
     expect(openIngress.filter((name) => name !== 'api' && name !== 'ingest-webhook')).toEqual([])
     const egressPorts = new Set(policies.flatMap((p) => (p.spec?.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((port) => port.port))))
-    expect([...egressPorts].sort()).toEqual([443, 5432, 53, 6379, 9092].sort())
+    expect([...egressPorts].sort()).toEqual([443, 5432, 53, 6379, 80, 9092].sort())
+    // Plain HTTP only where tenants supply the URLs (feeds), and then only to public addresses.
+    const plainHttp = policies.filter((p) => (p.spec?.egress ?? []).some((rule) => (rule.ports ?? []).some((port) => port.port === 80)))
+    expect(plainHttp.map((p) => p.spec?.podSelector.matchLabels?.['app.kubernetes.io/name'])).toEqual(['ingest-feeds'])
+    const feedRule = plainHttp[0]?.spec?.egress?.find((rule) => (rule.ports ?? []).some((port) => port.port === 80))
+    const blocks = (feedRule?.to ?? []).map((peer) => peer.ipBlock)
+    expect(blocks.length).toBeGreaterThan(0)
+    for (const block of blocks) expect(block?.except).toEqual(expect.arrayContaining([block?.cidr.includes(':') === true ? 'fc00::/7' : '10.0.0.0/8']))
+    expect(blocks.find((block) => block?.cidr === '0.0.0.0/0')?.except).toEqual(expect.arrayContaining(['169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8']))
     for (const workload of workloads(objects)) {
       const selected = policies.filter((p) => Object.entries(p.spec?.podSelector.matchLabels ?? {}).every(([k, v]) => workload.labels[k] === v) &&
         Object.keys(p.spec?.podSelector.matchLabels ?? {}).length > 0)
@@ -164,10 +178,41 @@ describe.each(kustomizations)('%s', (dir) => {
 
   test('Deployments are scraped by Prometheus on the health port', () => {
     for (const deployment of objectsOfKind<IDeployment & K8sObject>(objects, 'Deployment')) {
-      expect(deployment.spec?.template.metadata?.annotations).toMatchObject({
-        'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics',
+      const container = deployment.spec?.template.spec?.containers[0]
+      expect(container).toBeDefined()
+      const port = container === undefined ? '' : String(httpPortOf(container, objects))
+      expect({ name: deployment.metadata.name, annotations: deployment.spec?.template.metadata?.annotations }).toMatchObject({
+        name: deployment.metadata.name,
+        annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': port, 'prometheus.io/path': '/metrics' },
       })
     }
+  })
+
+  test('polling ingest services run as singletons that never overlap during a rollout', () => {
+    const pollers = ['ingest-x', 'ingest-mastodon', 'ingest-reddit', 'ingest-youtube', 'ingest-feeds']
+    const deployments = objectsOfKind<IDeployment & K8sObject>(objects, 'Deployment').filter((d) => pollers.includes(d.metadata.name))
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...pollers].sort())
+    for (const deployment of deployments) {
+      expect({
+        name: deployment.metadata.name,
+        singleton: deployment.metadata.labels?.['earshot.dev/singleton'],
+        replicas: deployment.spec?.replicas,
+        maxSurge: deployment.spec?.strategy?.rollingUpdate?.maxSurge,
+      }).toEqual({ name: deployment.metadata.name, singleton: 'true', replicas: 1, maxSurge: 0 })
+    }
+  })
+
+  test('the api is reachable through a Service on its HTTP port', () => {
+    const api = objectsOfKind<IDeployment & K8sObject>(objects, 'Deployment').find((d) => d.metadata.name === 'api')
+    const container = api?.spec?.template.spec?.containers[0]
+    const service = objectsOfKind<{ spec?: { selector?: Record<string, string>, ports?: Array<{ targetPort?: number | string }> } } & K8sObject>(objects, 'Service')
+      .find((s) => s.spec?.selector?.['app.kubernetes.io/name'] === 'api')
+    expect(container).toBeDefined()
+    expect(service).toBeDefined()
+    const targets = (service?.spec?.ports ?? []).map((port) => typeof port.targetPort === 'number'
+      ? port.targetPort
+      : container?.ports?.find((p) => p.name === port.targetPort)?.containerPort)
+    expect(targets).toEqual([container === undefined ? 0 : httpPortOf(container, objects)])
   })
 })
 

@@ -4,8 +4,13 @@ import { parseConfig } from '@earshot/config'
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import type { IJob } from 'kubernetes-models/batch/v1/Job'
 import type { IContainer } from 'kubernetes-models/v1/Container'
+import { parseSourcesConfig, type SourceDefinition } from '@earshot/ingest'
+import { parseFeedSourceSettings } from '../../services/ingest-feeds/src/feed-connector.js'
+import { mastodonSources } from '../../services/ingest-mastodon/src/sources.js'
+import { parseRedditSourceSettings } from '../../services/ingest-reddit/src/reddit-connector.js'
 import { resolveWebhookSources } from '../../services/ingest-webhook/src/sources.js'
-import { parseSourcesConfig } from '@earshot/ingest'
+import { parseXSourceSettings } from '../../services/ingest-x/src/x-connector.js'
+import { parseYouTubeSourceSettings } from '../../services/ingest-youtube/src/youtube-connector.js'
 import { commandOf, environmentOf, exampleDotenv, loadCompose } from './compose.js'
 import { type K8sObject, kustomizations, objectsOfKind, render } from './kustomize.js'
 import { deployableServices, readRepoFile, repoFileExists, repoRoot, sourceOfCommand } from './repo.js'
@@ -117,11 +122,42 @@ describe.each(kustomizations)('%s', (dir) => {
   })
 })
 
-test('the example sources file is one both ingest services accept, and the Kubernetes example Secret carries the same', () => {
+const exampleSources = (): SourceDefinition[] => parseSourcesConfig(JSON.parse(readFileSync(join(repoRoot, 'deploy', 'sources.example.json'), 'utf8')))
+
+test('the example sources file is one every ingest service accepts, and the Kubernetes example Secret carries the same', () => {
   const text = readFileSync(join(repoRoot, 'deploy', 'sources.example.json'), 'utf8')
-  const sources = parseSourcesConfig(JSON.parse(text))
-  expect(sources.some((s) => s.platform === 'x')).toBe(true)
+  const sources = exampleSources()
+  const settingsParsers: Record<string, (settings: unknown, where: string) => unknown> = {
+    x: parseXSourceSettings,
+    reddit: parseRedditSourceSettings,
+    youtube: parseYouTubeSourceSettings,
+    feed: parseFeedSourceSettings,
+  }
+  for (const platform of ['x', 'mastodon', 'reddit', 'youtube', 'feed', 'webchat']) {
+    expect({ platform, sources: sources.filter((s) => s.platform === platform).length > 0 }).toEqual({ platform, sources: true })
+  }
+  for (const source of sources) {
+    const parse = settingsParsers[source.platform]
+    if (parse !== undefined) expect(() => parse(source.settings, `${source.tenantId}/${source.sourceId}`)).not.toThrow()
+  }
+  expect(() => mastodonSources(sources)).not.toThrow()
   expect(() => resolveWebhookSources(sources)).not.toThrow()
   const secret = render('k8s/base').find((o) => o.kind === 'Secret' && o.metadata.name === 'earshot-sources') as SecretLike | undefined
   expect(JSON.parse(secret?.stringData?.['sources.json'] ?? 'null')).toEqual(JSON.parse(text))
+})
+
+test('ingest-mastodon gets the access-token variable every example Mastodon source names, in compose and in Kubernetes', () => {
+  const variables = [...new Set(mastodonSources(exampleSources()).map((source) => source.mastodon.accessTokenEnv))]
+  expect(variables.length).toBeGreaterThan(0)
+  const composeService = Object.values(compose.services).find((s) => serviceOfCommand(commandOf(s)) === 'ingest-mastodon')
+  const composeEnv = environmentOf(composeService ?? {}, exampleDotenv())
+  const base = render('k8s/base')
+  const container = objectsOfKind<IDeployment & K8sObject>(base, 'Deployment')
+    .flatMap((d) => d.spec?.template.spec?.containers ?? [])
+    .find((c) => serviceOfCommand(c.command ?? []) === 'ingest-mastodon')
+  const k8sEnv = container === undefined ? {} : containerEnvironment(container, base, objectsOfKind(base, 'Secret'))
+  for (const variable of variables) {
+    expect({ variable, compose: composeEnv[variable] !== undefined && composeEnv[variable] !== '', k8s: (k8sEnv[variable] ?? '') !== '' })
+      .toEqual({ variable, compose: true, k8s: true })
+  }
 })

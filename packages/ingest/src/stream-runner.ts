@@ -310,7 +310,10 @@ export class StreamRunner {
     }
     if (sourced.length > 0) {
       await publishMentions(sourced, {
-        producer: this.options.producer, cache: this.options.cache, metrics: this.options.metrics, logger: this.log,
+        producer: this.options.producer,
+        cache: this.options.cache,
+        metrics: this.options.metrics,
+        logger: this.log,
         ...(this.options.dedupeTtlMs === undefined ? {} : { dedupeTtlMs: this.options.dedupeTtlMs }),
       })
     }

@@ -1,1 +1,8 @@
-export {}
+export { type AllInOneApp, type AllInOneDeps, createAllInOneApp } from './app.js'
+export { type Config, configSchema, environmentWithArguments } from './config.js'
+export { demoPolicies, demoPolicyDir } from './demo/policies.js'
+export { generateSampleMentions } from './demo/sample-generator.js'
+export { type DemoTenant, demoTenants } from './demo/tenants.js'
+export { errorCodes, type ErrorCode } from './errors.js'
+export { createReplay, type Replay, type ReplayOptions, retimeMention } from './replay.js'
+export { defaultSampleFile, readMentionsFile } from './sample-file.js'

@@ -16,6 +16,7 @@ import { seedDemoTenants } from './demo/seed.js'
 import { demoTenants } from './demo/tenants.js'
 import { listenWithFallback } from './http-server.js'
 import { startLiveSources } from './live-sources.js'
+import { preparePgdata } from './pgdata.js'
 import { createReplayProgress } from './progress.js'
 import { firstUnstoredIndex } from './resume.js'
 import { defaultSampleFile, readMentionsFile } from './sample-file.js'
@@ -31,13 +32,15 @@ async function main (): Promise<void> {
 
   const dataDir = resolve(config.EARSHOT_DATA_DIR)
   shutdown.register('data-dir', await claimDataDir(dataDir))
+  await preparePgdata(join(dataDir, 'pgdata'))
   const database = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pgdata'), logger })
   shutdown.register('pglite', database.close)
   const pool = createPool({ ...database.poolConfig, applicationName: 'earshot-all-in-one' }, logger)
   shutdown.register('postgres-pool', async () => { await pool.end() })
   await migrate(pool, { logger })
   await seedDemoTenants(pool)
-  const bus = createMemoryBus({ logger })
+  // Batches of 100 keep each PGlite transaction short, so the outbox relay and scheduler get the one connection in turn.
+  const bus = createMemoryBus({ logger, defaultMaxBatchSize: 100 })
   shutdown.register('memory-bus', async () => { await bus.close() })
   const cache = createMemoryCache({ now: () => now().getTime() })
   shutdown.register('memory-cache', async () => { await cache.close() })
@@ -49,7 +52,13 @@ async function main (): Promise<void> {
   const from = await firstUnstoredIndex(pool, mentions.slice(0, to))
   const progress = createReplayProgress(to, from, { tty: process.stdout.isTTY === true, write: (line) => process.stdout.write(line) })
   const app = createAllInOneApp({
-    bus, pool, cache, classifier, logger, metrics, now,
+    bus,
+    pool,
+    cache,
+    classifier,
+    logger,
+    metrics,
+    now,
     policies: createPolicyBook(demoPolicies()),
     replySenders: demoReplySenders(logger),
     sample: { file: sampleFile, mentions, ratePerSecond: config.EARSHOT_RATE, from, to, onProgress: (position) => progress.update(position) },

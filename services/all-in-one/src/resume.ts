@@ -11,7 +11,7 @@ export async function firstUnstoredIndex (db: Queryable, mentions: readonly Ment
   if (mentions.length === 0) return 0
   const result = await db.query<{ tenant_id: string, id: string }>(
     'SELECT tenant_id, id FROM mentions WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-    [mentions.map((mention) => mention.tenantId), mentions.map((mention) => mention.id)],
+    [mentions.map((mention) => mention.tenantId), mentions.map((mention) => mention.id)]
   )
   const stored = new Set(result.rows.map((row) => `${row.tenant_id}\u0000${row.id}`))
   const index = mentions.findIndex((mention) => !stored.has(`${mention.tenantId}\u0000${mention.id}`))

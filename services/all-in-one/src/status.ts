@@ -17,17 +17,23 @@ export interface StoreStatus {
 
 /** Counts for /v1/status: tickets by tenant, priority and acknowledgement mode; incident tickets apart. */
 export async function storeStatus (pool: Pool): Promise<StoreStatus> {
-  const mentions = await pool.query<{ count: string }>('SELECT count(*) AS count FROM mentions')
-  const rows = await pool.query<{ tenant_id: string, priority: string, acknowledgement: string, incident: boolean, count: string }>(`
-    SELECT tenant_id, priority,
-           COALESCE(details->'acknowledgement'->>'mode', 'none') AS acknowledgement,
-           COALESCE(details->>'kind', '') = 'incident' AS incident,
-           count(*) AS count
-      FROM tickets GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3`)
+  // One statement, so the mention count and the tickets come from the same snapshot.
+  const rows = await pool.query<{ mentions: string, tenant_id: string | null, priority: string | null, acknowledgement: string | null, incident: boolean | null, count: string }>(`
+    WITH counts AS (
+      SELECT tenant_id, priority,
+             COALESCE(details->'acknowledgement'->>'mode', 'none') AS acknowledgement,
+             COALESCE(details->>'kind', '') = 'incident' AS incident,
+             count(*) AS count
+        FROM tickets GROUP BY 1, 2, 3, 4
+    )
+    SELECT (SELECT count(*) FROM mentions) AS mentions, c.*
+      FROM (SELECT 1) AS one LEFT JOIN counts c ON true
+     ORDER BY c.tenant_id, c.priority, c.acknowledgement`)
   const breakdown: TicketCount[] = []
   let tickets = 0
   let incidents = 0
   for (const row of rows.rows) {
+    if (row.tenant_id === null || row.priority === null || row.acknowledgement === null) continue
     const count = Number(row.count)
     if (row.incident) {
       incidents += count
@@ -36,7 +42,7 @@ export async function storeStatus (pool: Pool): Promise<StoreStatus> {
     tickets += count
     breakdown.push({ tenantId: row.tenant_id, priority: row.priority, acknowledgement: row.acknowledgement, count })
   }
-  return { mentions: Number(mentions.rows[0]?.count ?? 0), tickets, incidents, breakdown }
+  return { mentions: Number(rows.rows[0]?.mentions ?? 0), tickets, incidents, breakdown }
 }
 
 export interface RecentTicket {

@@ -86,8 +86,11 @@ function renderIncidents () {
       h('div', { class: 'incident-text' },
         h('strong', null, `Incident: ${label(info.kind ?? (incident.tags ?? []).find((t) => t !== 'incident') ?? 'spike')} spike`),
         ' ', tenantBadge(incident.tenantId), ' ',
-        h('span', { class: 'muted' }, `${info.mentionCount ?? incident.mentionCount ?? '?'} mentions${info.startedAt ? ` since ${new Date(info.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ''}`),
-        broadcast === null ? null : h('p', { class: 'broadcast' }, h('span', { class: 'muted' }, 'Suggested broadcast: '), h('q', null, broadcast))),
+        typeof info.mentionCount === 'number' ? h('span', { class: 'muted' }, `${info.mentionCount} mentions`) : null,
+        info.startedAt ? h('span', { class: 'muted' }, ` since ${new Date(info.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`) : null,
+        broadcast === null
+          ? h('p', { class: 'broadcast muted' }, 'Answer the grouped mentions with one broadcast instead of one reply each.')
+          : h('p', { class: 'broadcast' }, h('span', { class: 'muted' }, 'Suggested broadcast: '), h('q', null, broadcast))),
       openButton)
   }))
 }
@@ -199,6 +202,9 @@ on($('logout-button'), 'click', async () => {
   incidents.clear()
   renderIncidents()
   queue.reset()
+  ticketView.reset()
+  ctx.open = null
+  history.replaceState(null, '', '#/queue')
   showLogin()
 })
 

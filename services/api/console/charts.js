@@ -1,4 +1,4 @@
-// Small inline-SVG charts: bars, stacked bars, lines. Points are { t: Date, ... } in time order.
+// Small inline-SVG charts: stacked bars over time, horizontal bars, rings, headline numbers.
 
 import { h, s } from './dom.js'
 
@@ -55,10 +55,12 @@ export function empty (title) {
 }
 
 /** series: [{ key, label, className }] stacked in order. */
-export function stackedBars (title, points, series, { daily = false, format = (v) => String(Math.round(v)) } = {}) {
+export function stackedBars (title, points, series, { daily = false, format = (v) => Number.isInteger(v) ? String(v) : v.toFixed(1) } = {}) {
   if (points.length === 0) return empty(title)
   const totals = points.map((p) => series.reduce((sum, x) => sum + (p[x.key] ?? 0), 0))
-  const yMax = niceMax(Math.max(...totals))
+  // Small counts: a multiple of 4, so the five grid lines fall on whole numbers.
+  const highest = Math.max(...totals)
+  const yMax = highest <= 20 ? Math.max(4, Math.ceil(highest / 4) * 4) : niceMax(highest)
   const total = totals.reduce((a, b) => a + b, 0)
   const svg = frame(title, `${format(total)} in total over ${points.length} periods`, yMax, format, points, daily)
   const innerW = W - M.left - M.right
@@ -78,32 +80,6 @@ export function stackedBars (title, points, series, { daily = false, format = (v
   return figure(title, svg, series.length > 1 ? legend(series) : null)
 }
 
-export function lines (title, points, series, { daily = false, format = (v) => String(Math.round(v)), yMax: fixedMax } = {}) {
-  const present = points.filter((p) => series.some((x) => typeof p[x.key] === 'number'))
-  if (present.length === 0) return empty(title)
-  const yMax = fixedMax ?? niceMax(Math.max(...present.flatMap((p) => series.map((x) => p[x.key] ?? 0))))
-  const latest = present[present.length - 1]
-  const summary = series.map((x) => `${x.label} latest ${typeof latest[x.key] === 'number' ? format(latest[x.key]) : 'n/a'}`).join(', ')
-  const svg = frame(title, summary, yMax, format, points, daily)
-  for (const x of series) {
-    const coords = points.map((p, i) => typeof p[x.key] === 'number' ? [xCenter(i, points.length), yOf(p[x.key], yMax)] : null)
-    let d = ''
-    let pen = false
-    for (const c of coords) {
-      if (c === null) { pen = false; continue }
-      d += `${pen ? 'L' : 'M'}${c[0].toFixed(1)},${c[1].toFixed(1)} `
-      pen = true
-    }
-    svg.appendChild(s('path', { d: d.trim(), class: `line ${x.className}` }))
-    coords.forEach((c, i) => {
-      if (c === null) return
-      svg.appendChild(s('circle', { cx: c[0], cy: c[1], r: 2.5, class: `dot ${x.className}` },
-        s('title', null, `${timeLabel(points[i].t, daily)} · ${x.label}: ${format(points[i][x.key])}`)))
-    })
-  }
-  return figure(title, svg, legend(series))
-}
-
 function legend (series) {
   return h('ul', { class: 'legend' }, series.map((x) => h('li', null, s('svg', { viewBox: '0 0 10 10', width: 10, height: 10, 'aria-hidden': 'true' }, s('rect', { width: 10, height: 10, class: `bar ${x.className}` })), ' ', x.label)))
 }
@@ -116,4 +92,36 @@ export function stat (title, value, detail, share) {
       s('rect', { width: Math.max(0, Math.min(100, share * 100)), height: 6, class: 'fill' }))
     : null
   return h('div', { class: 'card stat' }, h('p', { class: 'stat-title' }, title), h('p', { class: 'stat-value' }, value), bar, detail ? h('p', { class: 'muted small' }, detail) : null)
+}
+
+/** Horizontal bars for a few named values (e.g. median and 90th-percentile response time). */
+export function hbars (title, rows, { format = (v) => String(v) } = {}) {
+  const present = rows.filter((r) => typeof r.value === 'number')
+  if (present.length === 0) return empty(title)
+  const max = niceMax(Math.max(...present.map((r) => r.value)))
+  const rowH = 34
+  const height = rows.length * rowH + 10
+  const labelW = 130
+  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': `${title}: ${rows.map((r) => `${r.label} ${typeof r.value === 'number' ? format(r.value) : 'n/a'}`).join(', ')}`, class: 'chart' })
+  rows.forEach((r, i) => {
+    const y = 5 + i * rowH
+    svg.appendChild(s('text', { x: 0, y: y + rowH / 2 + 4, class: 'axis label' }, r.label))
+    const width = typeof r.value === 'number' ? ((W - labelW - 80) * r.value) / max : 0
+    svg.appendChild(s('rect', { x: labelW, y: y + 6, width: W - labelW - 80, height: rowH - 12, class: 'track' }))
+    svg.appendChild(s('rect', { x: labelW, y: y + 6, width: Math.max(width, 0), height: rowH - 12, class: `bar ${r.className}` }))
+    svg.appendChild(s('text', { x: labelW + Math.max(width, 0) + 6, y: y + rowH / 2 + 4, class: 'axis value' }, typeof r.value === 'number' ? format(r.value) : 'n/a'))
+  })
+  return figure(title, svg)
+}
+
+/** A ring showing one share (0–1), with the count it came from. */
+export function ring (title, share, detail, className) {
+  if (typeof share !== 'number') return figure(title, h('p', { class: 'muted chart-empty' }, detail || 'No data in this period.'))
+  const r = 52
+  const c = 2 * Math.PI * r
+  const svg = s('svg', { viewBox: '0 0 140 140', role: 'img', 'aria-label': `${title}: ${Math.round(share * 100)}%${detail ? `, ${detail}` : ''}`, class: 'chart ring' },
+    s('circle', { cx: 70, cy: 70, r, class: 'ring-track' }),
+    s('circle', { cx: 70, cy: 70, r, class: `ring-fill ${className}`, 'stroke-dasharray': `${(c * Math.max(0, Math.min(1, share))).toFixed(2)} ${c.toFixed(2)}`, transform: 'rotate(-90 70 70)' }),
+    s('text', { x: 70, y: 76, 'text-anchor': 'middle', class: 'ring-value' }, `${Math.round(share * 100)}%`))
+  return figure(title, svg, detail ? h('p', { class: 'muted small ring-detail' }, detail) : null)
 }

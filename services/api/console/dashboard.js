@@ -1,11 +1,10 @@
 // The dashboard: per-tenant volume, sentiment mix, first-response times, SLA attainment and the
-// gratitude index, drawn by charts.js. The reader is tolerant of the metrics payload's exact
-// field names (bucket/at/t, count/total…) so small API changes do not blank the page.
+// gratitude index, drawn by charts.js from GET /v1/tenants/:t/metrics.
 
-import { api } from './api.js'
+import { api, ApiError } from './api.js'
 import { h, on, replaceChildren } from './dom.js'
-import { lines, stackedBars, stat } from './charts.js'
-import { duration, label, percent } from './format.js'
+import { hbars, ring, stackedBars, stat } from './charts.js'
+import { duration, percent } from './format.js'
 
 const $ = (id) => document.getElementById(id)
 
@@ -15,47 +14,29 @@ const ranges = {
   '30d': { ms: 30 * 24 * 3600_000, bucket: 'day' },
 }
 
-function timeOf (point) {
-  const raw = point.bucket ?? point.at ?? point.t ?? point.start ?? point.time ?? point.from ?? point.date
-  const t = new Date(raw)
-  return Number.isNaN(t.getTime()) ? null : t
-}
+const HOUR = 3600_000
+const DAY = 24 * HOUR
 
-function num (...values) {
-  for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) return v
-  return undefined
-}
-
-function seriesOf (value) {
-  if (Array.isArray(value)) return value
-  if (value && typeof value === 'object') {
-    for (const key of ['series', 'buckets', 'points', 'items', 'overTime']) if (Array.isArray(value[key])) return value[key]
+/** Every bucket between from and to (UTC-aligned, like the API's), zero where the API sent none. */
+export function fillBuckets (rows, from, to, bucket) {
+  const step = bucket === 'day' ? DAY : HOUR
+  const byTime = new Map()
+  for (const row of rows ?? []) {
+    const t = Date.parse(row.at)
+    if (!Number.isNaN(t)) byTime.set(Math.floor(t / step) * step, row)
   }
-  return []
-}
-
-function points (raw, map) {
-  return seriesOf(raw).map((p) => {
-    const t = timeOf(p)
-    return t === null ? null : { t, ...map(p) }
-  }).filter(Boolean).sort((a, b) => a.t - b.t)
-}
-
-function share (value) {
-  if (typeof value === 'number') return value > 1 ? value / 100 : value
-  if (value && typeof value === 'object') {
-    const direct = num(value.rate, value.share, value.value, value.index, value.attainment, value.ratio)
-    if (direct !== undefined) return direct > 1 ? direct / 100 : direct
-    const met = num(value.met, value.within, value.numerator, value.positiveAfterReply)
-    const total = num(value.total, value.denominator, value.count, value.positive)
-    if (met !== undefined && total) return met / total
+  const points = []
+  for (let t = Math.floor(from.getTime() / step) * step; t <= to.getTime(); t += step) {
+    const row = byTime.get(t)
+    points.push({
+      t: new Date(t),
+      count: row?.mentions ?? 0,
+      positive: row?.sentiment?.positive ?? 0,
+      neutral: row?.sentiment?.neutral ?? 0,
+      negative: row?.sentiment?.negative ?? 0,
+    })
   }
-  return undefined
-}
-
-function msOf (value, unitHint) {
-  if (typeof value !== 'number') return undefined
-  return unitHint === 's' ? value * 1000 : value
+  return points
 }
 
 export function createDashboard (ctx) {
@@ -73,54 +54,49 @@ export function createDashboard (ctx) {
     const from = new Date(to.getTime() - range.ms)
     const mine = ++sequence
     replaceChildren(body, h('p', { class: 'muted' }, 'Loading metrics…'))
-    const metrics = await api.metrics(tenantId, { from: from.toISOString(), to: to.toISOString(), bucket: range.bucket })
+    let metrics
+    try {
+      metrics = await api.metrics(tenantId, { from: from.toISOString(), to: to.toISOString(), bucket: range.bucket })
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status === 401) throw err
+      if (mine === sequence) replaceChildren(body, h('p', { class: 'muted' }, `Metrics are not available: ${err.message}`))
+      return
+    }
     if (mine !== sequence) return
-    render(body, metrics, range.bucket === 'day')
+    render(body, metrics, from, to, range.bucket)
   }
 
-  function render (body, m, daily) {
-    const volume = points(m.volume, (p) => ({ count: num(p.count, p.total, p.mentions, p.value) ?? 0 }))
-    const sentiment = points(m.sentiment ?? m.sentimentMix, (p) => ({
-      positive: num(p.positive, p.counts?.positive) ?? 0,
-      neutral: num(p.neutral, p.counts?.neutral) ?? 0,
-      negative: num(p.negative, p.counts?.negative) ?? 0,
-    }))
-    const responseRaw = m.firstResponse ?? m.firstResponseTimes ?? m.responseTimes ?? {}
-    const seconds = JSON.stringify(Object.keys(responseRaw)).includes('Seconds') ? 's' : 'ms'
-    const response = points(responseRaw, (p) => ({
-      p50: msOf(num(p.p50Ms, p.p50, p.p50Seconds, p.median), seconds),
-      p90: msOf(num(p.p90Ms, p.p90, p.p90Seconds), seconds),
-    }))
-    const slaRaw = m.slaAttainment ?? m.sla ?? {}
-    const sla = points(slaRaw, (p) => ({ rate: share(p) }))
-    const gratitudeRaw = m.gratitudeIndex ?? m.gratitude ?? {}
-    const gratitude = points(gratitudeRaw, (p) => ({ rate: share(p) }))
-
-    const totalVolume = num(m.volume?.total, m.totals?.mentions) ?? volume.reduce((a, p) => a + p.count, 0)
-    const p50 = msOf(num(responseRaw.p50Ms, responseRaw.p50, responseRaw.p50Seconds, responseRaw.median), seconds)
-    const p90 = msOf(num(responseRaw.p90Ms, responseRaw.p90, responseRaw.p90Seconds), seconds)
-    const slaShare = share(slaRaw)
-    const gratitudeShare = share(gratitudeRaw)
+  function render (body, m, from, to, bucket) {
+    const daily = bucket === 'day'
+    const points = fillBuckets(m.volume, from, to, bucket)
+    const total = points.reduce((sum, p) => sum + p.count, 0)
+    const response = m.firstResponse ?? {}
+    const p50 = typeof response.p50Seconds === 'number' ? response.p50Seconds * 1000 : undefined
+    const p90 = typeof response.p90Seconds === 'number' ? response.p90Seconds * 1000 : undefined
+    const sla = m.slaAttainment ?? {}
+    const gratitude = m.gratitudeIndex ?? {}
+    const share = (value) => typeof value === 'number' ? value : undefined
 
     replaceChildren(body,
       h('div', { class: 'stats' },
-        stat('Mentions', String(totalVolume), null),
-        stat('First response (median)', p50 === undefined ? '–' : duration(p50), p90 === undefined ? null : `90th percentile ${duration(p90)}`),
-        stat('SLA attainment', percent(slaShare), slaRaw && typeof slaRaw === 'object' && typeof slaRaw.total === 'number' ? `${slaRaw.met ?? '?'} of ${slaRaw.total} tickets met first response` : 'share of tickets answered within the first-response SLA', slaShare),
-        stat('Gratitude index', percent(gratitudeShare), 'share of positive mentions arriving after our reply', gratitudeShare)),
+        stat('Mentions', String(total), `${$('dashboard-range').selectedOptions[0]?.textContent ?? ''}`),
+        stat('First response (median)', p50 === undefined ? '–' : duration(p50),
+          `${response.responded ?? 0} of ${response.tickets ?? 0} tickets answered${p90 === undefined ? '' : ` · 90th percentile ${duration(p90)}`}`),
+        stat('SLA attainment', percent(share(sla.share)), `${sla.met ?? 0} of ${sla.tickets ?? 0} tickets met first response`, share(sla.share)),
+        stat('Gratitude index', percent(share(gratitude.share)), `${gratitude.afterReply ?? 0} of ${gratitude.positiveMentions ?? 0} positive mentions came after our reply`, share(gratitude.share))),
       h('div', { class: 'charts' },
-        stackedBars('Volume', volume, [{ key: 'count', label: 'mentions', className: 'volume' }], { daily }),
-        stackedBars('Sentiment mix', sentiment, [
+        stackedBars('Volume', points, [{ key: 'count', label: 'mentions', className: 'volume' }], { daily }),
+        stackedBars('Sentiment mix', points, [
           { key: 'negative', label: 'negative', className: 'negative' },
           { key: 'neutral', label: 'neutral', className: 'neutral' },
           { key: 'positive', label: 'positive', className: 'positive' },
         ], { daily }),
-        lines('First-response time', response, [
-          { key: 'p50', label: 'median', className: 'p50' },
-          { key: 'p90', label: '90th percentile', className: 'p90' },
-        ], { daily, format: (v) => v === 0 ? '0' : duration(v) }),
-        lines('SLA attainment', sla, [{ key: 'rate', label: 'met', className: 'sla-line' }], { daily, format: percent, yMax: 1 }),
-        lines('Gratitude index', gratitude, [{ key: 'rate', label: label('gratitude index'), className: 'gratitude' }], { daily, format: percent, yMax: 1 })))
+        hbars('First-response time', [
+          { label: 'median', value: p50, className: 'p50' },
+          { label: '90th percentile', value: p90, className: 'p90' },
+        ], { format: duration }),
+        ring('SLA attainment', share(sla.share), `${sla.met ?? 0} of ${sla.tickets ?? 0} tickets within the first-response SLA`, 'sla-line'),
+        ring('Gratitude index', share(gratitude.share), `${gratitude.afterReply ?? 0} of ${gratitude.positiveMentions ?? 0} positive mentions arrived after our reply`, 'gratitude')))
   }
 
   on($('dashboard-form'), 'change', () => { show().catch(ctx.reportError) })

@@ -74,6 +74,8 @@ export function createQueue (ctx) {
     const urgency = item.urgency ?? {}
     const due = slaText(item.dueAt)
     const author = item.author ?? {}
+    const isIncident = (item.tags ?? []).includes('incident')
+    const incident = isIncident ? ctx.incidentOf(item.tenantId, item.id)?.incident : undefined
     const button = h('button', {
       type: 'button',
       class: ['ticket-row', closedStatuses.includes(item.status) && 'is-closed'],
@@ -82,13 +84,15 @@ export function createQueue (ctx) {
     },
     h('span', { class: 'row-top' },
       h('span', { class: 'urgency', dataset: { level: urgency.level ?? item.priority ?? 'normal' }, title: 'Urgency level and score' },
-        label(urgency.level ?? item.priority ?? ''), typeof urgency.score === 'number' ? h('span', { class: 'score' }, String(Math.round(urgency.score))) : null),
+        label(urgency.level ?? item.priority ?? ''), typeof urgency.score === 'number' && item.mentionCount > 0 ? h('span', { class: 'score' }, String(Math.round(urgency.score))) : null),
       ctx.tenants.length > 1 ? ctx.tenantBadge(item.tenantId) : null,
-      h('span', { class: 'author' }, author.displayName || author.handle || 'unknown author'),
+      h('span', { class: 'author' }, isIncident ? `Incident · ${label((item.tags ?? []).find((t) => t !== 'incident') ?? 'spike')}` : author.displayName || author.handle || 'unknown author'),
       author.handle && author.displayName ? h('span', { class: 'handle muted' }, `@${String(author.handle).replace(/^@/, '')}`) : null,
       h('span', { class: 'platform muted' }, label(item.platform)),
       h('span', { class: 'sla', dataset: { due: item.dueAt ?? '', state: due.state } }, due.text)),
-    h('span', { class: 'preview' }, item.preview ?? ''),
+    h('span', { class: 'preview' }, isIncident && !item.preview
+      ? `${incident?.mentionCount ?? 'Several'} related mentions grouped; answer them with one broadcast.`
+      : item.preview ?? ''),
     h('span', { class: 'row-meta' },
       fresh.has(key) ? chip('new', 'new') : null,
       chip(label(item.status), 'status', item.status),

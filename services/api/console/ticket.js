@@ -118,13 +118,17 @@ export function createTicketView (ctx) {
     const suggested = ack?.text ?? broadcast
     if (!suggested) return null
     const closed = closedStatuses.includes(ticket.status)
-    const sent = ack && (ack.state === 'sent' || ack.state === 'approved' || ack.sentAt)
+    // A reply without a draft (e.g. a broadcast) leaves no state on the ticket; the audit trail has it.
+    const replies = (detail?.audit ?? []).filter((row) => /reply|replied/.test(String(row.action)))
+    const lastReply = replies.reduce((a, b) => (a === null || String(b.at) > String(a.at) ? b : a), null)
+    const sent = Boolean((ack && (ack.state === 'sent' || ack.state === 'approved' || ack.sentAt)) || lastReply)
+    const sentText = typeof lastReply?.details?.text === 'string' ? lastReply.details.text : null
     const heading = broadcast && !ack ? 'Suggested broadcast' : 'Suggested reply'
     const area = h('textarea', { id: 'reply-text', name: 'reply', rows: '4', readonly: !editing, 'aria-describedby': 'reply-hint' })
-    area.value = draft ?? suggested
+    area.value = sent && sentText !== null ? sentText : (draft ?? suggested)
     on(area, 'input', () => { draft = area.value })
     const approve = h('button', { type: 'button', id: 'approve-reply', class: 'primary', disabled: busy || closed || sent, 'aria-keyshortcuts': 'a' },
-      editing ? 'Send edited reply' : 'Approve and send', h('kbd', { 'aria-hidden': 'true' }, 'a'))
+      sent ? 'Sent' : editing ? 'Send edited reply' : 'Approve and send', sent ? null : h('kbd', { 'aria-hidden': 'true' }, 'a'))
     on(approve, 'click', () => { approveReply().catch(ctx.reportError) })
     const edit = h('button', { type: 'button', id: 'edit-reply', class: 'secondary', disabled: busy || closed || sent }, editing ? 'Stop editing' : 'Edit')
     on(edit, 'click', () => {
@@ -192,7 +196,9 @@ export function createTicketView (ctx) {
           rule.actions?.length ? h('span', { class: 'muted small' }, ` → ${rule.actions.join(', ')}`) : null,
           rule.condition ? h('ul', { class: 'conditions' }, conditionTree(rule.condition)) : null)))
         : null,
-      decision.coverage ? h('p', { class: 'muted small' }, `Coverage: ${label(decision.coverage.team ?? '')} (${label(decision.coverage.reason ?? '')})`) : null)
+      decision.coverage?.who
+        ? h('p', { class: 'muted small' }, `Covered by the ${label(decision.coverage.who)} team (${label(decision.coverage.why ?? '')})${decision.coverage.triageOnly ? ' · triage only: no free replies' : ''}`)
+        : null)
   }
 
   function mentionOf (entry, index, all) {
@@ -378,6 +384,13 @@ export function createTicketView (ctx) {
 
   return {
     show,
+    reset () {
+      current = null
+      detail = null
+      draft = null
+      editing = false
+      replaceChildren(pane, h('div', { class: 'empty-state' }, h('p', null, 'Select a ticket to see its thread, classification and triage explanation.')))
+    },
     runAction,
     approve: approveReply,
     escalate: () => runAction('escalate'),

@@ -15,12 +15,18 @@ import { ApiError, errorNames } from './errors.js'
 import { createLiveFeed } from './live-feed.js'
 import { createAccountRepository } from './repositories/accounts.js'
 import { createAuditRepository } from './repositories/audit.js'
+import { createMetricsRepository } from './repositories/metrics.js'
+import { createPolicyRepository } from './repositories/policies.js'
 import { createTicketReadRepository } from './repositories/tickets.js'
 import { createTicketWriter } from './repositories/ticket-writes.js'
+import { apiKeyRoutes } from './routes/api-keys.js'
 import { authRoutes } from './routes/auth.js'
 import { eventRoutes } from './routes/events.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { policyRoutes } from './routes/policies.js'
 import { tenantRoutes } from './routes/tenant.js'
 import { ticketRoutes } from './routes/tickets.js'
+import { webhookRoutes } from './webhooks/webhook-routes.js'
 
 export interface ApiDeps {
   pool: Pool
@@ -40,8 +46,9 @@ export interface ApiDeps {
   trustProxy?: boolean
   /** Extra readiness checks (e.g. the bus); PostgreSQL is always checked. */
   readinessChecks?: Record<string, () => Promise<void>>
+  /** Outbound webhooks: wakes the delivery worker after a replay (main.ts passes `createWebhookService(…).wake`). */
+  onWebhookReplay?: () => void
 }
-
 
 /** Builds the API without listening: tests drive it with `inject`, main.ts calls `listen`. */
 export async function createApiApp (deps: ApiDeps) {
@@ -49,18 +56,20 @@ export async function createApiApp (deps: ApiDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
     trustProxy: deps.trustProxy ?? false,
-    disableRequestLogging: false,
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     keepAliveTimeout: 65_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // No coercion: a body's 42 is not the string "42". Query lists and integers are parsed by the routes.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof ApiError) {
       const status = err.statusCode ?? 500
       return reply.status(status).send({
-        error: errorNames[err.code], code: err.code, message: err.message,
+        error: errorNames[err.code],
+        code: err.code,
+        message: err.message,
         ...(err.field === undefined ? {} : { field: err.field }),
         ...(err.details === undefined ? {} : { details: err.details }),
       })
@@ -158,6 +167,10 @@ export async function createApiApp (deps: ApiDeps) {
     await v1.register(ticketRoutes, { reads, writer, audit, now })
     await v1.register(eventRoutes, { feed, heartbeatMs: deps.heartbeatMs ?? 15_000 })
     await v1.register(tenantRoutes, { pool: deps.pool, reads, audit, now, sources: deps.sources ?? {} })
+    await v1.register(policyRoutes, { policies: createPolicyRepository(deps.pool), reads, audit, now })
+    await v1.register(apiKeyRoutes, { accounts, audit, now })
+    await v1.register(metricsRoutes, { metrics: createMetricsRepository(deps.pool), now })
+    await v1.register(webhookRoutes, { pool: deps.pool, now, ...(deps.onWebhookReplay === undefined ? {} : { onReplay: deps.onWebhookReplay }) })
   }, { prefix: '/v1' })
 
   return app

@@ -61,7 +61,18 @@ function tRecord<V extends TSchema> (value: V, options: Options = {}): TObject<T
 }
 
 export const T = {
-  String: tString, Integer: tInteger, Number: tNumber, Boolean: tBoolean, Null: tNull, Unknown: tUnknown, Literal: tLiteral,
-  Union: tUnion, StringEnum: tStringEnum, Array: tArray, Optional: tOptional, Object: tObject, Record: tRecord,
+  String: tString,
+  Integer: tInteger,
+  Number: tNumber,
+  Boolean: tBoolean,
+  Null: tNull,
+  Unknown: tUnknown,
+  Literal: tLiteral,
+  Union: tUnion,
+  StringEnum: tStringEnum,
+  Array: tArray,
+  Optional: tOptional,
+  Object: tObject,
+  Record: tRecord,
 }
 export type { Static, TSchema } from 'typebox'

@@ -65,7 +65,8 @@ describe('moderator console in a browser', () => {
   }
 
   async function signIn (page: Page): Promise<void> {
-    await page.goto(`${baseUrl}/`)
+    const response = await page.goto(`${baseUrl}/`)
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'")
     await page.locator('#login-email').fill(email)
     await page.locator('#login-password').fill(password)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -149,13 +150,17 @@ describe('moderator console in a browser', () => {
       // The queue row follows through the live feed.
       await page.locator(`.ticket-row[data-ticket-id="${ticketId}"] .chip-status[data-value="resolved"]`).waitFor({ timeout: 10_000 })
       await screenshot(page, '04-ticket-resolved')
+
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.locator('#login-form').waitFor({ state: 'visible' })
+      await expect(page.locator('#ticket-pane .mention-text').count()).resolves.toBe(0)
       expect(errors).toEqual([])
     } finally {
       await page.close()
     }
   })
 
-  test('an incident raises a banner with its suggested broadcast; ? shows the shortcuts; the dashboard draws its charts', async () => {
+  test('an incident raises a banner with its suggested broadcast, which a moderator edits and posts; ? shows the shortcuts and j/k move through the queue', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const errors = watchPageErrors(page)
     try {
@@ -194,19 +199,63 @@ describe('moderator console in a browser', () => {
       await page.locator(`.ticket-row[data-ticket-id="${incidentId}"] .chip-incident`).waitFor({ timeout: 10_000 })
       await screenshot(page, '06-incident-banner')
 
+      // Open it from the banner; the broadcast is the suggested reply: edit it, then send.
+      await banner.getByRole('button', { name: 'Open incident' }).click()
+      await expect(page.locator('#reply-text').inputValue()).resolves.toBe(broadcast)
+      await page.getByRole('button', { name: 'Edit' }).click()
+      const edited = `${broadcast} Status page: status.example.com`
+      await page.locator('#reply-text').fill(edited)
+      await page.getByRole('button', { name: /Send edited reply/ }).click()
+      await waitFor(async () => (await ticketRow(incidentId)).details.reply !== undefined, { message: 'the broadcast to be recorded' })
+      expect((await ticketRow(incidentId)).details.reply).toMatchObject({ text: edited })
+      await page.locator('.reply-box.is-sent').waitFor({ timeout: 10_000 })
+      await expect(page.locator('#reply-text').inputValue()).resolves.toBe(edited)
+      await screenshot(page, '07-incident-broadcast-sent')
+
       await page.locator('.topbar .brand').click()
       await page.keyboard.press('?')
       await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
       await expect(page.locator('#help-overlay').textContent()).resolves.toContain('Approve and send the suggested reply')
-      await screenshot(page, '07-shortcuts-help')
+      await screenshot(page, '08-shortcuts-help')
       await page.keyboard.press('Escape')
       await page.locator('#help-overlay').waitFor({ state: 'hidden' })
 
+      // j / k move the selection through the queue.
+      const rows = page.locator('#queue-list .ticket-row')
+      await waitFor(async () => await rows.count() >= 2, { message: 'two queue rows' })
+      const first = await rows.nth(0).getAttribute('data-key')
+      const second = await rows.nth(1).getAttribute('data-key')
+      await page.keyboard.press('k')
+      await expect(page.locator('#queue-list li.selected .ticket-row').getAttribute('data-key')).resolves.toBe(first)
+      await page.keyboard.press('j')
+      await expect(page.locator('#queue-list li.selected .ticket-row').getAttribute('data-key')).resolves.toBe(second)
+      await page.keyboard.press('k')
+      await expect(page.locator('#queue-list li.selected .ticket-row').getAttribute('data-key')).resolves.toBe(first)
+
+      expect(errors).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  test('the dashboard draws volume, sentiment, response-time, SLA and gratitude charts as inline SVG', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const errors = watchPageErrors(page)
+    try {
+      await signIn(page)
+      // Earlier tests gave Acme Rail mentions, a reply within the SLA and a resolved ticket.
       await page.getByRole('link', { name: 'Dashboard' }).click()
-      await page.locator('#dashboard-body .stats').waitFor({ timeout: 10_000 })
-      await expect(page.locator('#dashboard-body figure').count()).resolves.toBe(5)
-      await expect(page.locator('#dashboard-body svg.chart').count()).resolves.toBeGreaterThanOrEqual(1)
-      await screenshot(page, '08-dashboard')
+      await page.locator('#dashboard-tenant').selectOption(tenantId)
+      const body = page.locator('#dashboard-body')
+      await body.locator('.stats').waitFor({ timeout: 10_000 })
+      await waitFor(async () => Number(await body.locator('.stat-value').first().textContent()) >= 1, { message: 'the mentions count' })
+      await expect(body.locator('figure').count()).resolves.toBe(5)
+      const volume = body.locator('figure', { hasText: 'Volume' })
+      await expect(volume.locator('svg rect.bar.volume').count()).resolves.toBeGreaterThanOrEqual(1)
+      await expect(body.locator('figure', { hasText: 'Sentiment mix' }).locator('svg rect.bar.negative').count()).resolves.toBeGreaterThanOrEqual(1)
+      await expect(body.locator('figure', { hasText: 'First-response time' }).locator('svg rect.bar.p50').count()).resolves.toBe(1)
+      await expect(body.locator('figure', { hasText: 'SLA attainment' }).locator('svg').getAttribute('aria-label')).resolves.toMatch(/^SLA attainment: \d+%/)
+      await screenshot(page, '09-dashboard')
       expect(errors).toEqual([])
     } finally {
       await page.close()

@@ -27,7 +27,11 @@ export async function insertTicket (pool: Pool, tenantId: string, n: number, opt
   await repo.insertTicket(pool, ticket)
   const nativeId = String(1897000000000000000n + BigInt(n))
   const mention = sampleClassifiedMention({
-    tenantId, nativeId, id: `x:${nativeId}`, conversationId: ticket.conversationId, text: options.text ?? `mention number ${n}`,
+    tenantId,
+    nativeId,
+    id: `x:${nativeId}`,
+    conversationId: ticket.conversationId,
+    text: options.text ?? `mention number ${n}`,
     classification: sampleClassification({ urgency: { score: options.score ?? 50, level: 'normal', reasons: [] } }),
   })
   await repo.insertNewMentions(pool, [{ tenantId, id: mention.id, conversationId: mention.conversationId, platform: 'x', createdAt: mention.createdAt, receivedAt: mention.receivedAt, event: mention }])

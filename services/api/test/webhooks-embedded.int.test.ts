@@ -27,7 +27,8 @@ describe('outbound webhooks on the embedded stack (PGlite, memory bus)', () => {
   const received: Array<{ status: number, body: string, signature: string }> = []
 
   beforeAll(async () => {
-    embedded = await startEmbeddedPostgresProcess()
+    // Starting PGlite (tsx, WebAssembly) takes seconds, and far longer on a busy 2-core machine.
+    embedded = await startEmbeddedPostgresProcess({ timeoutMs: 100_000 })
     pool = createPool(embedded.poolConfig)
     await migrate(pool)
     bus = createMemoryBus()
@@ -46,7 +47,7 @@ describe('outbound webhooks on the embedded stack (PGlite, memory bus)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     await dispatcher.start()
     worker.start()
-  }, 60_000)
+  }, 120_000)
 
   afterAll(async () => {
     await dispatcher?.stop()
@@ -54,7 +55,7 @@ describe('outbound webhooks on the embedded stack (PGlite, memory bus)', () => {
     await bus?.close()
     await pool?.end()
     await embedded?.stop()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()))
   })
 
   test('dispatches, retries and delivers with one database connection', async () => {

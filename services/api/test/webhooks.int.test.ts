@@ -6,12 +6,10 @@ import { messageKeyFor, sampleTicketEvent, type TicketEvent, topics } from '@ear
 import { createLogger } from '@earshot/observability'
 import { createPool, migrate, type Pool } from '@earshot/store'
 import { freshDatabase, testEnvironment, uniqueName, waitFor } from '@earshot/testing'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { createDeliveryWorker, type DeliveryWorker } from '../src/webhooks/delivery-worker.js'
 import { verifyWebhook } from '../src/webhooks/signature.js'
-import { createWebhookDispatcher, type WebhookDispatcher } from '../src/webhooks/webhook-dispatcher.js'
-import { type WebhookAccess, webhookRoutes } from '../src/webhooks/webhook-routes.js'
+import { createWebhookService, type WebhookService } from '../src/webhooks/webhook-service.js'
+import { webhookRoutes } from '../src/webhooks/webhook-routes.js'
+import { type ApiApp, createApiApp, seedUser } from '../src/index.js'
 
 const logger = createLogger({ level: 'silent', name: 'webhooks-test' })
 const retry = { maxAttempts: 4, backoffBaseMs: 20, backoffMaxMs: 80 }
@@ -41,23 +39,6 @@ async function startReceiver (script: number[], then: number) {
   }
 }
 
-/**
- * Credentials in tests: `authorization: Test <tenantId>:<role>`. A tenant not granted is 404 and a
- * viewer asking to manage is 403, as the API's own auth answers.
- */
-const testAccess: WebhookAccess = {
-  async authenticate (request, reply) {
-    if (!/^Test \S+:\S+$/.test(request.headers.authorization ?? '')) await reply.code(401).send({ code: 'API_ERR_UNAUTHENTICATED', message: 'no credentials' })
-  },
-  authorize (request: FastifyRequest, tenantId, need) {
-    const [grantedTenant, role] = (request.headers.authorization ?? '').slice('Test '.length).split(':')
-    if (grantedTenant !== tenantId) throw Object.assign(new Error(`tenant ${tenantId} not found`), { statusCode: 404, code: 'API_ERR_NOT_FOUND' })
-    if (need === 'manage' && role !== 'agency_admin') throw Object.assign(new Error('insufficient role'), { statusCode: 403, code: 'API_ERR_FORBIDDEN' })
-  },
-}
-
-const as = (tenantId: string, role = 'agency_admin') => ({ authorization: `Test ${tenantId}:${role}` })
-
 interface SubscriptionBody { id: string, secret: string }
 interface DeliveryBody { id: string, eventId: string, status: string, attemptCount: number, attempts: Array<{ attempt: number, outcome: string, statusCode: number | null }> }
 
@@ -66,9 +47,9 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
   let drop: () => Promise<void>
   let bus: KafkaBus
   let producer: Producer
-  let worker: DeliveryWorker
-  let dispatcher: WebhookDispatcher
-  let api: FastifyInstance
+  let webhooks: WebhookService
+  let api: ApiApp
+  const sessions = new Map<string, string>()
   const receivers: Array<{ close: () => Promise<void> }> = []
 
   beforeAll(async () => {
@@ -79,19 +60,19 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
     bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'webhooks-test' })
     await bus.ensureTopics([{ name: topics.tickets, partitions: 3 }])
     producer = bus.producer()
-    worker = createDeliveryWorker({ pool, logger, retry, idleMs: 25, timeoutMs: 2000 })
     // A group of its own per run: the production group is `api-webhooks`.
-    dispatcher = createWebhookDispatcher({ bus, pool, logger, groupId: uniqueName('api-webhooks-test'), onDeliveries: () => worker.wake() })
-    api = Fastify().withTypeProvider<TypeBoxTypeProvider>()
-    await api.register(webhookRoutes, { pool, access: testAccess, onReplay: () => worker.wake() })
+    webhooks = createWebhookService({ bus, pool, logger, retry, idleMs: 25, timeoutMs: 2000, groupId: uniqueName('api-webhooks-test') })
+    api = await createApiApp({ pool, logger })
+    // Until app.ts registers the plugin itself (then this is skipped and the worker's idle poll finds replays).
+    if (!api.hasRoute({ method: 'GET', url: '/v1/tenants/:tenantId/webhooks' })) {
+      await api.register(webhookRoutes, { prefix: '/v1', pool, onReplay: webhooks.wake })
+    }
     await api.ready()
-    await dispatcher.start()
-    worker.start()
+    await webhooks.start()
   })
 
   afterAll(async () => {
-    await dispatcher?.stop()
-    await worker?.stop()
+    await webhooks?.stop()
     await api?.close()
     await producer?.close()
     await bus?.close()
@@ -100,8 +81,21 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
     for (const receiver of receivers) await receiver.close()
   })
 
+  /** A signed-in user with `role` in `tenantId` (and nothing else): the session cookie header. */
+  async function as (tenantId: string, role: 'agency_admin' | 'moderator' | 'viewer' = 'agency_admin'): Promise<{ cookie: string }> {
+    const cached = sessions.get(`${tenantId}:${role}`)
+    if (cached !== undefined) return { cookie: cached }
+    const email = `${role}.${tenantId}@hooks.test`
+    await seedUser(pool, { email, password: 'correct horse battery', name: role, grants: [{ tenantId, role }] })
+    const login = await api.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: 'correct horse battery' } })
+    expect(login.statusCode).toBe(200)
+    const cookie = `earshot_session=${login.cookies.find((c) => c.name === 'earshot_session')?.value ?? ''}`
+    sessions.set(`${tenantId}:${role}`, cookie)
+    return { cookie }
+  }
+
   async function subscribe (tenantId: string, url: string, extra: Record<string, unknown> = {}): Promise<SubscriptionBody> {
-    const response = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks`, headers: as(tenantId), payload: { url, ...extra } })
+    const response = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks`, headers: await as(tenantId), payload: { url, ...extra } })
     expect(response.statusCode).toBe(201)
     return response.json<SubscriptionBody>()
   }
@@ -116,13 +110,13 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
   }
 
   async function deliveries (tenantId: string, subscriptionId: string, query = ''): Promise<DeliveryBody[]> {
-    const response = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries${query}`, headers: as(tenantId, 'viewer') })
+    const response = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries${query}`, headers: await as(tenantId, 'viewer') })
     expect(response.statusCode).toBe(200)
     return response.json<{ items: DeliveryBody[] }>().items
   }
 
   async function delivery (tenantId: string, subscriptionId: string, deliveryId: string): Promise<DeliveryBody> {
-    const response = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries/${deliveryId}`, headers: as(tenantId, 'moderator') })
+    const response = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries/${deliveryId}`, headers: await as(tenantId, 'moderator') })
     expect(response.statusCode).toBe(200)
     return response.json<DeliveryBody>()
   }
@@ -180,11 +174,11 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
     expect(receiver.received).toHaveLength(retry.maxAttempts)
     expect(await deliveries(tenantId, subscriptionId, '?status=pending')).toEqual([])
 
-    const viewerReplay = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries/${dead?.id ?? ''}/replay`, headers: as(tenantId, 'viewer') })
+    const viewerReplay = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries/${dead?.id ?? ''}/replay`, headers: await as(tenantId, 'viewer') })
     expect(viewerReplay.statusCode).toBe(403)
 
     receiver.answerAlways(204)
-    const replay = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries/${dead?.id ?? ''}/replay`, headers: as(tenantId) })
+    const replay = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries/${dead?.id ?? ''}/replay`, headers: await as(tenantId) })
     expect(replay.statusCode).toBe(202)
     expect(replay.json()).toMatchObject({ id: dead?.id, status: 'pending' })
     const replayed = await waitFor(async () => {
@@ -216,21 +210,21 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
       `/v1/tenants/${tenantA}/webhooks/${subscriptionId}/deliveries`,
       `/v1/tenants/${tenantA}/webhooks/${subscriptionId}/deliveries/${deliveryId}`,
     ]) {
-      expect((await api.inject({ method: 'GET', url, headers: as(tenantB) })).statusCode).toBe(404)
+      expect((await api.inject({ method: 'GET', url, headers: await as(tenantB) })).statusCode).toBe(404)
     }
     // A's ids under B's own tenant: the repository scopes every query by tenant.
-    expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantB}/webhooks`, headers: as(tenantB) })).json()).toEqual({ items: [] })
+    expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantB}/webhooks`, headers: await as(tenantB) })).json()).toEqual({ items: [] })
     for (const [method, url] of [
       ['GET', `/v1/tenants/${tenantB}/webhooks/${subscriptionId}/deliveries`],
       ['GET', `/v1/tenants/${tenantB}/webhooks/${subscriptionId}/deliveries/${deliveryId}`],
       ['POST', `/v1/tenants/${tenantB}/webhooks/${subscriptionId}/deliveries/${deliveryId}/replay`],
       ['DELETE', `/v1/tenants/${tenantB}/webhooks/${subscriptionId}`],
     ] as const) {
-      expect((await api.inject({ method, url, headers: as(tenantB) })).statusCode).toBe(404)
+      expect((await api.inject({ method, url, headers: await as(tenantB) })).statusCode).toBe(404)
     }
     expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/webhooks` })).statusCode).toBe(401)
     // A still has everything.
-    expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/webhooks`, headers: as(tenantA, 'viewer') })).json<{ items: unknown[] }>().items).toHaveLength(1)
+    expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantA}/webhooks`, headers: await as(tenantA, 'viewer') })).json<{ items: unknown[] }>().items).toHaveLength(1)
   })
 
   test('a redelivered tickets.v1 event does not create a second delivery', async () => {
@@ -276,32 +270,43 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
     for (const event of events) await publish(event)
     await waitFor(async () => (await deliveries(tenantId, subscriptionId)).length === 3, { timeoutMs: 30_000, message: 'three deliveries' })
 
-    const first = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries?limit=2`, headers: as(tenantId, 'viewer') })
+    const first = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries?limit=2`, headers: await as(tenantId, 'viewer') })
     const page1 = first.json<{ items: DeliveryBody[], nextCursor: string | null }>()
     expect(page1.items).toHaveLength(2)
     expect(page1.nextCursor).not.toBeNull()
-    const second = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries?limit=2&cursor=${page1.nextCursor ?? ''}`, headers: as(tenantId, 'viewer') })
+    const second = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries?limit=2&cursor=${page1.nextCursor ?? ''}`, headers: await as(tenantId, 'viewer') })
     const page2 = second.json<{ items: DeliveryBody[], nextCursor: string | null }>()
     expect(page2.items).toHaveLength(1)
     expect(page2.nextCursor).toBeNull()
     expect([...page1.items, ...page2.items].map((d) => d.eventId).sort()).toEqual(events.map((e) => e.eventId).sort())
-    const bad = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries?cursor=nonsense`, headers: as(tenantId) })
+    const bad = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries?cursor=nonsense`, headers: await as(tenantId) })
     expect(bad.statusCode).toBe(400)
-    expect(bad.json()).toMatchObject({ code: 'API_ERR_WEBHOOK_INVALID_CURSOR' })
+    expect(bad.json()).toMatchObject({ code: 'API_ERR_BAD_REQUEST', field: 'cursor' })
 
-    const listed = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks`, headers: as(tenantId, 'viewer') })
+    const listed = await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks`, headers: await as(tenantId, 'viewer') })
     expect(listed.json<{ items: Array<Record<string, unknown>> }>().items[0]).not.toHaveProperty('secret')
-    expect((await api.inject({ method: 'DELETE', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}`, headers: as(tenantId, 'moderator') })).statusCode).toBe(403)
-    expect((await api.inject({ method: 'DELETE', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}`, headers: as(tenantId) })).statusCode).toBe(204)
-    expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries`, headers: as(tenantId) })).statusCode).toBe(404)
+    expect((await api.inject({ method: 'DELETE', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}`, headers: await as(tenantId, 'moderator') })).statusCode).toBe(403)
+    expect((await api.inject({ method: 'DELETE', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}`, headers: await as(tenantId) })).statusCode).toBe(204)
+    expect((await api.inject({ method: 'GET', url: `/v1/tenants/${tenantId}/webhooks/${subscriptionId}/deliveries`, headers: await as(tenantId) })).statusCode).toBe(404)
+  })
+
+  test('the OpenAPI document lists the webhook routes', () => {
+    const paths = Object.keys((api.swagger() as { paths: Record<string, unknown> }).paths)
+    expect(paths).toEqual(expect.arrayContaining([
+      '/v1/tenants/{tenantId}/webhooks',
+      '/v1/tenants/{tenantId}/webhooks/{id}',
+      '/v1/tenants/{tenantId}/webhooks/{id}/deliveries',
+      '/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{deliveryId}',
+      '/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{deliveryId}/replay',
+    ]))
   })
 
   test('refuses a subscription URL that is not http(s) or carries credentials', async () => {
     const tenantId = uniqueName('hooks')
     for (const url of ['ftp://example.com/x', 'https://user:pass@example.com/x', 'not a url']) {
-      const response = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks`, headers: as(tenantId), payload: { url } })
+      const response = await api.inject({ method: 'POST', url: `/v1/tenants/${tenantId}/webhooks`, headers: await as(tenantId), payload: { url } })
       expect(response.statusCode).toBe(400)
-      expect(response.json()).toMatchObject({ code: 'API_ERR_WEBHOOK_INVALID_URL' })
+      expect(response.json()).toMatchObject({ code: 'API_ERR_BAD_REQUEST', field: 'url' })
     }
   })
 })

@@ -33,7 +33,6 @@ describe('parseFeed reads RSS 2.0 and Atom 1.0', () => {
     const [first, second, third] = entries(rss)
     expect(first).toEqual({
       id: 'post-42',
-      idIsLocal: true,
       link: 'https://forum.example/t/42#p1',
       title: 'App & login broken',
       body: 'The acme app crashes',

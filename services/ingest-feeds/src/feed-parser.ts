@@ -11,8 +11,6 @@ export interface FeedAuthor {
 export interface FeedEntry {
   /** RSS guid / Atom id. */
   id?: string
-  /** RSS guid with isPermaLink="false": unique only within this feed. */
-  idIsLocal?: boolean
   link?: string
   title?: string
   /** content:encoded, Atom content, else description / summary, as plain text. */
@@ -132,12 +130,10 @@ function atomLink (value: unknown, rel: string): string | undefined {
 function rssItem (item: unknown): FeedEntry | { malformed: string } {
   if (!isNode(item)) return { malformed: 'item is empty or not an element' }
   const guid = text(item.guid)
-  const isPermaLink = attribute(item.guid, 'isPermaLink')
   const link = text(item.link)
   const author = rssAuthor(item)
   const entry: FeedEntry = {
     ...(guid === undefined ? {} : { id: guid }),
-    ...(guid !== undefined && isPermaLink?.toLowerCase() === 'false' ? { idIsLocal: true } : {}),
     ...(link === undefined ? {} : { link }),
   }
   const title = htmlText(item.title)

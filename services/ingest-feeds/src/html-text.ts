@@ -1,13 +1,16 @@
 /** Entities common in feed HTML; numeric references cover the rest. */
-const namedEntities: Readonly<Record<string, string>> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…', lsquo: '‘', rsquo: '’',
-  ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', bull: '•', middot: '·', copy: '©', reg: '®', trade: '™', deg: '°', euro: '€',
-  pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', times: '×', divide: '÷', eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë',
-  aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä', aring: 'å', atilde: 'ã', iacute: 'í', igrave: 'ì', icirc: 'î', iuml: 'ï',
-  oacute: 'ó', ograve: 'ò', ocirc: 'ô', ouml: 'ö', otilde: 'õ', oslash: 'ø', uacute: 'ú', ugrave: 'ù', ucirc: 'û', uuml: 'ü',
-  ccedil: 'ç', ntilde: 'ñ', szlig: 'ß', Eacute: 'É', Aacute: 'Á', Ouml: 'Ö', Uuml: 'Ü', Auml: 'Ä', Ccedil: 'Ç', Ntilde: 'Ñ',
-  iexcl: '¡', iquest: '¿', shy: '', zwj: '', zwnj: '', thinsp: ' ', ensp: ' ', emsp: ' ',
-}
+const namedEntities: ReadonlyMap<string, string> = new Map([
+  ['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"], ['nbsp', ' '], ['ndash', '–'], ['mdash', '—'],
+  ['hellip', '…'], ['lsquo', '‘'], ['rsquo', '’'], ['ldquo', '“'], ['rdquo', '”'], ['laquo', '«'], ['raquo', '»'],
+  ['bull', '•'], ['middot', '·'], ['copy', '©'], ['reg', '®'], ['trade', '™'], ['deg', '°'], ['euro', '€'],
+  ['pound', '£'], ['yen', '¥'], ['cent', '¢'], ['sect', '§'], ['para', '¶'], ['times', '×'], ['divide', '÷'],
+  ['eacute', 'é'], ['egrave', 'è'], ['ecirc', 'ê'], ['euml', 'ë'], ['aacute', 'á'], ['agrave', 'à'], ['acirc', 'â'],
+  ['auml', 'ä'], ['aring', 'å'], ['atilde', 'ã'], ['iacute', 'í'], ['igrave', 'ì'], ['icirc', 'î'], ['iuml', 'ï'],
+  ['oacute', 'ó'], ['ograve', 'ò'], ['ocirc', 'ô'], ['ouml', 'ö'], ['otilde', 'õ'], ['oslash', 'ø'], ['uacute', 'ú'],
+  ['ugrave', 'ù'], ['ucirc', 'û'], ['uuml', 'ü'], ['ccedil', 'ç'], ['ntilde', 'ñ'], ['szlig', 'ß'], ['Eacute', 'É'],
+  ['Aacute', 'Á'], ['Ouml', 'Ö'], ['Uuml', 'Ü'], ['Auml', 'Ä'], ['Ccedil', 'Ç'], ['Ntilde', 'Ñ'], ['iexcl', '¡'],
+  ['iquest', '¿'], ['shy', ''], ['zwj', ''], ['zwnj', ''], ['thinsp', ' '], ['ensp', ' '], ['emsp', ' '],
+])
 
 function codePoint (value: number): string {
   if (!Number.isInteger(value) || value <= 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return '\uFFFD'
@@ -19,7 +22,7 @@ export function decodeEntities (text: string): string {
   return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, (whole, ref: string) => {
     if (ref.startsWith('#x') || ref.startsWith('#X')) return codePoint(parseInt(ref.slice(2), 16))
     if (ref.startsWith('#')) return codePoint(Number(ref.slice(1)))
-    return namedEntities[ref] ?? whole
+    return namedEntities.get(ref) ?? whole
   })
 }
 

@@ -24,8 +24,8 @@ function isGlobalId (id: string): boolean {
 }
 
 /** The dedupe identity of an item: a hash, so ids of any length and alphabet fit `feed:<nativeId>`. */
-export function feedNativeId (identity: string, sourceId: string, local = false): string {
-  const scoped = local || !isGlobalId(identity) ? `${sourceId}\n${identity}` : identity
+export function feedNativeId (identity: string, sourceId: string): string {
+  const scoped = isGlobalId(identity) ? identity : `${sourceId}\n${identity}`
   return createHash('sha256').update(scoped).digest('hex').slice(0, 32)
 }
 
@@ -70,7 +70,8 @@ function truncate (text: string, max: number): string {
 
 /**
  * One feed entry as mentions.v1. Identity: the guid/id, else the link, else title + date, hashed
- * (guids marked isPermaLink="false" and ids that are not absolute IRIs are scoped to the source).
+ * (ids that are not absolute IRIs, such as a bare "123", are scoped to the source; isPermaLink only
+ * says whether a guid is a page address, and a tag: URI is unique either way).
  * Conversation: the discussion the entry belongs to — Atom `thr:in-reply-to` (its href, else its
  * ref), RSS `comments`, else the entry's link without fragment, else the entry itself — so replies
  * in one forum thread land on one ticket. Text: title and body, HTML already stripped.
@@ -80,7 +81,7 @@ export function normaliseEntry (entry: FeedEntry, context: NormaliseContext): No
   const published = isoDate(entry.published) ?? isoDate(entry.updated)
   const identity = entry.id ?? link ?? (entry.title !== undefined && entry.published !== undefined ? `${entry.title}\n${entry.published}` : undefined)
   if (identity === undefined) return { ok: false, reason: 'entry has no guid/id, no link and no title with a date to identify it' }
-  const nativeId = feedNativeId(identity, context.sourceId, entry.idIsLocal === true && entry.id !== undefined)
+  const nativeId = feedNativeId(identity, context.sourceId)
   const text = truncate(combinedText(entry.title, entry.body), maxTextLength)
   if (text.trim() === '') return { ok: false, nativeId, reason: 'entry has neither title nor content' }
 

@@ -51,7 +51,7 @@ export interface Harness {
 
 /** The service's app over real Kafka and Redis, polling the fake feed server over real HTTP. */
 export function buildApp (producer: Producer, cache: Cache, source: Partial<SourceDefinition> & { tenantId: string, settings: Record<string, unknown> },
-  overrides: Partial<Pick<AppDeps, 'config' | 'resolve'>> = {}): Harness {
+  overrides: { config?: Partial<AppDeps['config']>, resolve?: AppDeps['resolve'] } = {}): Harness {
   const metrics = createMetrics({ service: 'ingest-feeds-test' })
   const full: SourceDefinition = {
     sourceId: 'forum',

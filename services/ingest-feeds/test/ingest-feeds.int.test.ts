@@ -34,7 +34,8 @@ describe('ingest-feeds against the fake feed server, real Kafka and Redis', () =
     return { ...harness, tenantId, cache, poller, checkpoint }
   }
 
-  const base = Date.now() - 3_600_000
+  // Whole seconds: RSS dates (RFC 822) carry no milliseconds.
+  const base = Math.floor(Date.now() / 1000) * 1000 - 3_600_000
   /** Forum posts in `threads` threads (the RSS `comments` page), a second apart. */
   function addPosts (path: string, n: number, offset = 0, threads = 7): string[] {
     return Array.from({ length: n }, (_, i) => {
@@ -214,10 +215,10 @@ describe('ingest-feeds against the fake feed server, real Kafka and Redis', () =
     addPosts('/big', 1)
     addPosts('/slow', 1)
     feeds.state.failNext({ kind: 'oversized', bytes: 300_000 })
-    const big = setup('/big', {}, {}, { config: { FEEDS_MAX_BODY_BYTES: 100_000 } as never })
+    const big = setup('/big', {}, {}, { config: { FEEDS_MAX_BODY_BYTES: 100_000 } })
     expect((await big.poller.pollOnce()).status).toBe('rejected')
     feeds.state.failNext({ kind: 'slow', chunkBytes: 64, intervalMs: 100 })
-    const slow = setup('/slow', {}, { sourceId: 'slow' }, { config: { FEEDS_REQUEST_TIMEOUT: 300 } as never })
+    const slow = setup('/slow', {}, { sourceId: 'slow' }, { config: { FEEDS_REQUEST_TIMEOUT: 300 } })
     const started = Date.now()
     expect((await slow.poller.pollOnce()).status).toBe('unavailable')
     expect(Date.now() - started).toBeLessThan(3_000)

@@ -1,4 +1,4 @@
-import { parseSourcesConfig, type SourceDefinition } from '@earshot/ingest'
+import type { SourceDefinition } from '@earshot/ingest'
 import { z } from 'zod'
 import { SourceSettingsError } from './errors.js'
 

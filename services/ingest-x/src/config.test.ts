@@ -14,6 +14,7 @@ test('defaults everything but connections, the token and the sources file', () =
     X_API_BASE_URL: 'https://api.x.com',
     X_REQUEST_TIMEOUT: 15_000,
     X_MAX_RESULTS: 100,
+    X_STREAM_KEEPALIVE_TIMEOUT: 21_000,
     INGEST_DEDUPE_TTL: 7 * 24 * 60 * 60_000,
     HTTP_PORT: 9464,
   })

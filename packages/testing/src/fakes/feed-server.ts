@@ -308,6 +308,8 @@ export async function startFakeFeedServer (options: { port?: number } = {}) {
       touch(target)
     },
     items: (path: string): FakeFeedItem[] => [...feed(path).items],
+    /** The ETag the feed currently answers with (whether or not it sends one). */
+    etag: (path: string): string => `W/"v${feed(path).version}"`,
     /** Answers `from` with a redirect to `to` (a path on this server or any absolute URL). */
     redirect (from: string, to: string, status: 301 | 302 | 303 | 307 | 308 = 301): void {
       redirects.set(from, { to: to.startsWith('/') ? `${origin}${to}` : to, status })

@@ -181,7 +181,7 @@ export async function startFakeMastodon (options: FakeMastodonOptions = {}) {
   let baseUrl = ''
 
   function publicUrl (): string {
-    return (options.publicUrl ?? baseUrl).replace(/\/+$/, '')
+    return (options.publicUrl ?? (baseUrl === '' ? 'http://127.0.0.1' : baseUrl)).replace(/\/+$/, '')
   }
 
   function addAccount (input: AddAccountInput): FakeMastodonAccount {
@@ -209,8 +209,8 @@ export async function startFakeMastodon (options: FakeMastodonOptions = {}) {
     return found
   }
 
-  // Created once the server listens and its URL is known.
-  let own!: FakeMastodonAccount
+  // Its URL is fixed once the server listens and the default public URL is known.
+  const own = addAccount({ username: options.ownUsername ?? 'acme', displayName: 'Acme' })
 
   function render (text: string, mentioned: FakeMastodonAccount[], tags: string[]): string {
     const paragraphs = text.split(/\n{2,}/).map((paragraph) => {
@@ -392,7 +392,10 @@ export async function startFakeMastodon (options: FakeMastodonOptions = {}) {
     if (matched.route.startsWith('/api/v1/streaming/')) {
       const fault = faults[0]?.kind === 'socket' || faults[0]?.kind === 'unavailable' ? faults.shift() : undefined
       entry.fault = fault?.kind
-      if (fault?.kind === 'socket') return void req.socket.destroy()
+      if (fault?.kind === 'socket') {
+        req.socket.destroy()
+        return
+      }
       if (fault?.kind === 'unavailable') {
         entry.status = fault.status ?? 503
         return send(res, entry.status, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>', 'text/html')
@@ -413,7 +416,10 @@ export async function startFakeMastodon (options: FakeMastodonOptions = {}) {
     if (window === undefined || window.resetAt <= now) window = { resetAt: now + rateLimit.windowMs, remaining: rateLimit.limit }
     const fault = faults.shift()
     entry.fault = fault?.kind
-    if (fault?.kind === 'socket') return void req.socket.destroy()
+    if (fault?.kind === 'socket') {
+      req.socket.destroy()
+      return
+    }
     if (fault?.kind === 'rate-limit' || window.remaining <= 0) {
       if (fault?.kind === 'rate-limit') window = { resetAt: fault.resetAt, remaining: 0 }
       rateHeaders(res, 0, window.resetAt)
@@ -468,7 +474,7 @@ export async function startFakeMastodon (options: FakeMastodonOptions = {}) {
   })
   const { port } = server.address() as AddressInfo
   baseUrl = `http://127.0.0.1:${port}`
-  own = addAccount({ username: options.ownUsername ?? 'acme', displayName: 'Acme' })
+  own.url = `https://${new URL(publicUrl()).host}/@${own.username}`
 
   const state = {
     /** The token owner: statuses mentioning it become its `mention` notifications. */

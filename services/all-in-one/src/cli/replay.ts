@@ -65,7 +65,13 @@ async function main (): Promise<void> {
   const to = Math.min(mentions.length, options.limit ?? mentions.length)
   const progress = createReplayProgress(to, 0, { tty: process.stderr.isTTY === true, write: (line) => process.stderr.write(line) })
   const replay = createReplay({
-    producer, cache, metrics: createIngestMetrics(createMetrics({ service: 'replay' })), logger, mentions, ratePerSecond: options.rate, to,
+    producer,
+    cache,
+    metrics: createIngestMetrics(createMetrics({ service: 'replay' })),
+    logger,
+    mentions,
+    ratePerSecond: options.rate,
+    to,
     onProgress: (position) => progress.update(position),
   })
   const onSignal = (): void => { void replay.stop() }

@@ -73,7 +73,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
       'sat outside {station} for {minutes} mins, no info from the driver. @NorthlineRail what is going on',
       '@NorthlineRail why is the {time} only 4 coaches? packed like sardines, people standing in the vestibules',
       'delayed again on the {time}. going to miss my connection at {station} thanks @NorthlineRail',
-      '@NorthlineRail your app says on time but the board at {station} says delayed {minutes} min. which is it',
+      '@NorthlineRail your app says on time but the board at {station} says delayed {minutes} min. which is it'
     ),
     followUp: 0.25,
   }, 22],
@@ -85,7 +85,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
       'does anyone know if @NorthlineRail accept railcards on the {station} line?',
       '@NorthlineRail are there any engineering works between {station} and {station} this weekend?',
       '@NorthlineRail is there step free access at {station}? travelling with a wheelchair on friday',
-      '@NorthlineRail how do I claim delay repay for yesterday? the link in the email does not work',
+      '@NorthlineRail how do I claim delay repay for yesterday? the link in the email does not work'
     ),
     followUp: 0.2,
   }, 16],
@@ -95,7 +95,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
       'shoutout to the guard on the {time} to {station}, super helpful with my pram. thank you @NorthlineRail',
       '@NorthlineRail new trains on the {station} line are lovely, quiet and the wifi actually works',
       'on time every day this week. well done @NorthlineRail, did not think I would ever say that',
-      'thanks @NorthlineRail for holding the connection at {station}, made my night',
+      'thanks @NorthlineRail for holding the connection at {station}, made my night'
     ),
   }, 10],
   [{
@@ -103,7 +103,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
     phrases: en(
       '@NorthlineRail I want a refund for my season ticket, this service is unusable',
       'still waiting 6 weeks for my delay repay @NorthlineRail, do you actually pay these or not',
-      '@NorthlineRail charged twice for the same ticket on your app, please refund the second one',
+      '@NorthlineRail charged twice for the same ticket on your app, please refund the second one'
     ),
     followUp: 0.3,
   }, 7],
@@ -114,7 +114,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
       'smoke coming from under coach {coach} on the {time} to {station} @NorthlineRail',
       '@NorthlineRail unwell passenger in coach {coach} of the {time}, nobody from staff around',
       'man being threatening and aggressive to passengers in coach {coach} on the {time}, please send BTP @NorthlineRail',
-      '@NorthlineRail platform 2 at {station} is flooded and people are slipping, someone is going to get hurt',
+      '@NorthlineRail platform 2 at {station} is flooded and people are slipping, someone is going to get hurt'
     ),
     followUp: 0.3,
   }, 3],
@@ -123,7 +123,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
     phrases: en(
       '@NorthlineRail I have passed your penalty fare letter to my solicitor. I had a valid ticket and you know it',
       'I will be taking legal action over how your staff treated me at {station} @NorthlineRail',
-      '@NorthlineRail see you in the small claims court if the refund is not paid by friday',
+      '@NorthlineRail see you in the small claims court if the refund is not paid by friday'
     ),
   }, 1.5],
   [{
@@ -133,7 +133,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
     verified: true,
     phrases: en(
       'Passengers report severe disruption on @NorthlineRail services around {station} this morning. Have you been affected?',
-      'Northline Rail cancellations up again this month, figures seen by us show. @NorthlineRail has been approached for comment',
+      'Northline Rail cancellations up again this month, figures seen by us show. @NorthlineRail has been approached for comment'
     ),
   }, 1],
   [{
@@ -141,7 +141,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
     authors: ['cheapfollowers4u', 'crypto_gains_daily', 'promo_deals_now'],
     phrases: en(
       '@NorthlineRail get 10k followers in 24h!! cheap and real, DM now',
-      'earn 500 a day from home, click the link in bio @NorthlineRail @bbcnews',
+      'earn 500 a day from home, click the link in bio @NorthlineRail @bbcnews'
     ),
   }, 2],
   [{
@@ -150,7 +150,7 @@ const railScenes: ReadonlyArray<readonly [Scene, number]> = [
       ...en(
         'on the {time} with a coffee, the countryside past {station} looks amazing this morning',
         'anyone else on the {time}? the sunrise over {station} is unreal',
-        'heading to {station} for the match, train is full of fans',
+        'heading to {station} for the match, train is full of fans'
       ),
       ...inLang('fr', '@NorthlineRail est-ce que le train de {time} pour {station} est à l\'heure ? merci'),
       ...inLang('es', '@NorthlineRail mi tren de las {time} a {station} ha sido cancelado, ¿qué hago con mi billete?'),
@@ -168,7 +168,7 @@ const railOutage: Scene = {
     '@NorthlineRail all trains cancelled from {station}, no buses, no staff, no information',
     'the whole line is down @NorthlineRail, hundreds of people on the platform at {station}',
     '@NorthlineRail is the signal failure at {station} fixed yet? need to get to work',
-    'no trains between {station} and {station}. @NorthlineRail please put on replacement buses',
+    'no trains between {station} and {station}. @NorthlineRail please put on replacement buses'
   ),
   followUp: 0.2,
 }
@@ -190,7 +190,7 @@ const gameScenes: ReadonlyArray<readonly [Scene, number]> = [
         '@EmberforgeHQ launch day!! {game} on {device} runs like a dream, congrats to the whole team',
         '{hours} hours into {game} and I cannot stop. best tactics game in years @EmberforgeHQ',
         'the soundtrack in {game} is unreal. @EmberforgeHQ please release it on streaming',
-        'GG @EmberforgeHQ, {game} was worth the wait',
+        'GG @EmberforgeHQ, {game} was worth the wait'
       ),
       ...inLang('es', '@EmberforgeHQ {game} es increíble, llevo {hours} horas jugando'),
       ...inLang('pt', '@EmberforgeHQ {game} está lindo demais, parabéns pelo lançamento'),
@@ -203,7 +203,7 @@ const gameScenes: ReadonlyArray<readonly [Scene, number]> = [
       '{game} crashes on startup on {device}. reinstalled twice @EmberforgeHQ',
       '@EmberforgeHQ lost my {hours} hour save after the crash, is there any way to recover it?',
       'black screen after the intro on {device}. @EmberforgeHQ any fix?',
-      '@EmberforgeHQ the game keeps freezing in mission 4 on {device}, completely unplayable',
+      '@EmberforgeHQ the game keeps freezing in mission 4 on {device}, completely unplayable'
     ),
     followUp: 0.3,
   }, 12],
@@ -212,7 +212,7 @@ const gameScenes: ReadonlyArray<readonly [Scene, number]> = [
     phrases: en(
       '@EmberforgeHQ I want a refund. {game} crashes every 10 minutes on {device}',
       'requesting my money back for the {edition}, nothing I paid for shows up @EmberforgeHQ',
-      '@EmberforgeHQ uninstalling and doing a chargeback if this is not fixed today',
+      '@EmberforgeHQ uninstalling and doing a chargeback if this is not fixed today'
     ),
     followUp: 0.3,
   }, 6],
@@ -222,7 +222,7 @@ const gameScenes: ReadonlyArray<readonly [Scene, number]> = [
       '@EmberforgeHQ does the {edition} include the season pass?',
       '@EmberforgeHQ my preorder bonus is missing, where do I find it?',
       'what is the price of the {edition} in the EU store? @EmberforgeHQ',
-      '@EmberforgeHQ can I upgrade from standard to the {edition} without buying again?',
+      '@EmberforgeHQ can I upgrade from standard to the {edition} without buying again?'
     ),
     followUp: 0.2,
   }, 9],
@@ -233,7 +233,7 @@ const gameScenes: ReadonlyArray<readonly [Scene, number]> = [
     verified: true,
     phrases: en(
       'live now with {game} on launch day! @EmberforgeHQ come say hi',
-      '@EmberforgeHQ found a skip in mission 2 that breaks the speedrun timer lol, DMing you the clip',
+      '@EmberforgeHQ found a skip in mission 2 that breaks the speedrun timer lol, DMing you the clip'
     ),
   }, 1],
   [{
@@ -241,7 +241,7 @@ const gameScenes: ReadonlyArray<readonly [Scene, number]> = [
     authors: ['free_keys_hub', 'gift_codes_2026'],
     phrases: en(
       'FREE {game} keys!!! click the link in bio before they run out @EmberforgeHQ',
-      'cheap {game} accounts fully levelled, DM for prices',
+      'cheap {game} accounts fully levelled, DM for prices'
     ),
   }, 3],
 ]
@@ -254,7 +254,7 @@ const gameOutage: Scene = {
       'matchmaking queue has been 45 minutes @EmberforgeHQ, is it broken?',
       '@EmberforgeHQ disconnected mid mission and lost all progress. servers are on fire',
       'cannot connect to {game} online on {device}, error {code} @EmberforgeHQ',
-      'login queue of 20000 players lol. @EmberforgeHQ add more servers',
+      'login queue of 20000 players lol. @EmberforgeHQ add more servers'
     ),
     ...inLang('es', '@EmberforgeHQ los servidores están caídos, no puedo conectar'),
     ...inLang('pt', '@EmberforgeHQ não consigo conectar nos servidores, erro {code}'),
@@ -278,7 +278,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
       'waited {minutes} minutes for a delivery and it arrived cold @Bunhaus',
       '@Bunhaus your app charged me twice for one order at {town}',
       '@Bunhaus ordered a {item} and got someone else\'s order entirely. no reply in the app',
-      'order never turned up and the app says delivered. @Bunhaus where is my food',
+      'order never turned up and the app says delivered. @Bunhaus where is my food'
     ),
     followUp: 0.3,
   }, 20],
@@ -289,7 +289,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
       '@Bunhaus found a hair in my {item} at {town}. disgusting',
       'the chicken in my {item} was raw in the middle @Bunhaus {town}. this is dangerous',
       '@Bunhaus I told staff about my nut allergy and had an allergic reaction after the {item}. ended up in A&E',
-      'there was mould on the bun of my {item} from @Bunhaus {town}',
+      'there was mould on the bun of my {item} from @Bunhaus {town}'
     ),
     followUp: 0.4,
   }, 3],
@@ -298,7 +298,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
     phrases: en(
       '@Bunhaus I am reporting your {town} branch to trading standards',
       'speaking to my lawyer about what happened at @Bunhaus {town}. you will hear from them',
-      '@Bunhaus refund me or I will see you in small claims court',
+      '@Bunhaus refund me or I will see you in small claims court'
     ),
   }, 1.5],
   [{
@@ -307,7 +307,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
       ...en(
         'the new {item} from @Bunhaus is elite. going back tomorrow',
         '@Bunhaus staff at {town} were so lovely tonight, thank you',
-        'nothing beats a @Bunhaus {item} after a long shift',
+        'nothing beats a @Bunhaus {item} after a long shift'
       ),
       ...inLang('es', '@Bunhaus la {item} está buenísima, me encanta'),
     ],
@@ -318,7 +318,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
       '@Bunhaus what time does {town} close on sundays?',
       '@Bunhaus is the {item} suitable for vegans?',
       '@Bunhaus do you have allergen info for the {item}?',
-      '@Bunhaus are you opening in {town}? please say yes',
+      '@Bunhaus are you opening in {town}? please say yes'
     ),
     followUp: 0.2,
   }, 10],
@@ -329,7 +329,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
     verified: true,
     phrases: en(
       'Tried the new {item} at @Bunhaus {town}: soggy bun, lukewarm patty, not a patch on the old recipe',
-      'Readers tell us @Bunhaus {town} closed early again tonight with queues outside. We have asked why',
+      'Readers tell us @Bunhaus {town} closed early again tonight with queues outside. We have asked why'
     ),
   }, 1],
   [{
@@ -337,7 +337,7 @@ const foodScenes: ReadonlyArray<readonly [Scene, number]> = [
     authors: ['voucher_king', 'free_meal_codes'],
     phrases: en(
       '@Bunhaus free meal vouchers for everyone!! click the link in bio',
-      'win a 100 pound gift card, just follow and retweet, DM me',
+      'win a 100 pound gift card, just follow and retweet, DM me'
     ),
   }, 2],
 ]

@@ -5,6 +5,6 @@ import { demoTenants } from './tenants.js'
 export async function seedDemoTenants (db: Queryable): Promise<void> {
   await db.query(
     'INSERT INTO tenants (id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING',
-    [demoTenants.map((tenant) => tenant.id), demoTenants.map((tenant) => tenant.name)],
+    [demoTenants.map((tenant) => tenant.id), demoTenants.map((tenant) => tenant.name)]
   )
 }

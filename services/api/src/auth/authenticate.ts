@@ -31,12 +31,9 @@ export function createAuthenticator (accounts: AccountRepository, now: () => Dat
   }
 
   async function fromSession (token: string): Promise<Principal | undefined> {
-    const userId = await accounts.sessionUser(sha256(token), now())
-    if (userId === undefined) return undefined
-    const user = await accounts.userById(userId)
+    const user = await accounts.sessionPrincipal(sha256(token), now())
     if (user === undefined) return undefined
-    const memberships = await accounts.membershipsOf(userId)
-    return { kind: 'user', id: user.id, label: user.email, grants: new Map<string, Role>(memberships.map((m) => [m.tenantId, m.role])) }
+    return { kind: 'user', id: user.id, label: user.email, grants: new Map<string, Role>(user.grants.map((m) => [m.tenantId, m.role])) }
   }
 
   return {

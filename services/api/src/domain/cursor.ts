@@ -15,7 +15,8 @@ export function decodeCursor (cursor: string, shape: ReadonlyArray<'string' | 'n
   const ok = shape.every((type, i) => {
     const item: unknown = value[i]
     if (type === 'string|null') return item === null || typeof item === 'string'
-    return typeof item === type && (type !== 'number' || Number.isFinite(item))
+    if (type === 'number') return typeof item === 'number' && Number.isFinite(item)
+    return typeof item === 'string'
   })
   return ok ? value : undefined
 }

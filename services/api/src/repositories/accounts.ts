@@ -57,6 +57,17 @@ export function createAccountRepository (pool: Pool) {
       await pool.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt])
     },
 
+    /** The session's user and grants in one round trip (every console request pays for it). */
+    async sessionPrincipal (tokenHash: string, now: Date): Promise<{ id: string, email: string, grants: Array<{ tenantId: string, role: UserRole }> } | undefined> {
+      const { rows } = await pool.query<{ id: string, email: string, grants: Array<{ tenantId: string, role: UserRole }> | null }>(
+        `SELECT u.id, u.email,
+           (SELECT json_agg(json_build_object('tenantId', m.tenant_id, 'role', m.role) ORDER BY m.tenant_id) FROM memberships m WHERE m.user_id = u.id) AS grants
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2`, [tokenHash, now])
+      const row = rows[0]
+      return row === undefined ? undefined : { id: row.id, email: row.email, grants: row.grants ?? [] }
+    },
+
     async sessionUser (tokenHash: string, now: Date): Promise<string | undefined> {
       const { rows } = await pool.query<{ user_id: string }>('SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2', [tokenHash, now])
       return rows[0]?.user_id

@@ -60,14 +60,20 @@ interface QueueRecord {
 
 // Generated and indexed in 0003_api.sql: 0 critical … 3 low.
 const priorityRank = 't.priority_rank'
-const dueKey = `COALESCE(t.first_response_due_at, 'infinity'::timestamptz)`
+const dueKey = 'COALESCE(t.first_response_due_at, \'infinity\'::timestamptz)'
 
 /** Tickets, mentions and audit rows as the API reads them; every method takes the tenant(s) first. */
 export function createTicketReadRepository (pool: Pool) {
   return {
+    /**
+     * One page of the queue. Each tenant is read by its own index scan (tickets_queue /
+     * tickets_status_queue, already in queue order, stopping after `limit` rows) and the scans are
+     * merged: one scan over `tenant_id = ANY(…)` would have to sort every matching ticket.
+     */
     async queue (tenantIds: string[], filter: TicketFilter, after: QueueKey | undefined, limit: number): Promise<QueueRow[]> {
-      const where: string[] = ['t.tenant_id = ANY($1::text[])']
-      const params: unknown[] = [tenantIds]
+      if (tenantIds.length === 0) return []
+      const where: string[] = []
+      const params: unknown[] = []
       const add = (sql: (p: string) => string, value: unknown): void => {
         params.push(value)
         where.push(sql(`$${params.length}`))
@@ -95,16 +101,20 @@ export function createTicketReadRepository (pool: Pool) {
         where.push(`(${priorityRank}, -t.urgency_score, ${dueKey}, t.tenant_id, t.id) > ($${n - 4}::int, -$${n - 3}::real, $${n - 2}::timestamptz, $${n - 1}::text, $${n}::text)`)
       }
       params.push(limit)
+      const limitParam = `$${params.length}`
+      const order = `${priorityRank}, -t.urgency_score, ${dueKey}, t.tenant_id, t.id`
+      const scans = tenantIds.map((tenantId) => {
+        params.push(tenantId)
+        return `(SELECT t.* FROM tickets t WHERE t.tenant_id = $${params.length}${where.map((w) => ` AND ${w}`).join('')} ORDER BY ${order} LIMIT ${limitParam})`
+      })
       const { rows } = await pool.query<QueueRecord>(
         `SELECT t.tenant_id, t.id, t.status, t.priority, t.team, t.assignee, t.tags, t.platform, t.created_at, t.updated_at, t.sla, t.details,
            t.priority_rank, t.urgency_score, t.urgency_level, t.mention_count,
            t.first_response_due_at::text AS due_text, fm.event AS first_mention
-         FROM tickets t
+         FROM (SELECT * FROM (${scans.join(' UNION ALL ')}) t ORDER BY ${order} LIMIT ${limitParam}) t
          LEFT JOIN LATERAL (SELECT m.event FROM mentions m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id
            ORDER BY m.created_at, m.id LIMIT 1) fm ON true
-         WHERE ${where.join(' AND ')}
-         ORDER BY ${priorityRank}, -t.urgency_score, ${dueKey}, t.tenant_id, t.id
-         LIMIT $${params.length}`, params)
+         ORDER BY ${order}`, params)
       return rows.map((r) => ({
         tenantId: r.tenant_id,
         id: r.id,

@@ -3,7 +3,7 @@ import { authenticate } from '../auth/authenticate.js'
 import { authorize, requirePrincipal, tenantsAllowing } from '../auth/principal.js'
 import type { LiveFeed } from '../live-feed.js'
 import { T } from '../schema.js'
-import { errorReplies } from './common.js'
+import { asList, errorReplies, queryList } from './common.js'
 
 export const eventRoutes: FastifyPluginAsyncTypebox<{ feed: LiveFeed, heartbeatMs: number }> = async (app, { feed, heartbeatMs }) => {
   // Open streams never finish by themselves: closing the app ends them, or close() would wait for ever.
@@ -15,15 +15,16 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ feed: LiveFeed, heartbeatM
     schema: {
       tags: ['events'],
       summary: 'Server-Sent Events: tickets.v1 events of the granted tenants as they commit (event: the type, id: the outbox id); a comment every 15 s',
-      querystring: T.Object({ tenant: T.Optional(T.Array(T.String(), { maxItems: 50 })) }),
+      querystring: T.Object({ tenant: queryList(T.String()) }),
       response: { ...errorReplies },
     },
   }, async (request, reply) => {
     const principal = requirePrincipal(request)
     let tenants = tenantsAllowing(principal, 'events.read')
-    if (request.query.tenant !== undefined) {
-      for (const tenantId of request.query.tenant) authorize(request, tenantId, 'events.read')
-      tenants = request.query.tenant
+    const requested = asList(request.query.tenant)
+    if (requested !== undefined) {
+      for (const tenantId of requested) authorize(request, tenantId, 'events.read')
+      tenants = requested
     }
     reply.hijack()
     const res = reply.raw

@@ -10,9 +10,7 @@ import type { AuditRepository } from '../repositories/audit.js'
 import type { QueueKey, QueueRow, TicketReadRepository } from '../repositories/tickets.js'
 import type { TicketWriter } from '../repositories/ticket-writes.js'
 import { T } from '../schema.js'
-import { errorReplies, ticketParams } from './common.js'
-
-const list = (schema: ReturnType<typeof T.String> | ReturnType<typeof T.StringEnum>) => T.Optional(T.Array(schema, { maxItems: 50 }))
+import { asList, errorReplies, integerParam, queryInteger, queryList, ticketParams } from './common.js'
 
 const ticketItem = T.Object({
   tenantId: T.String(),
@@ -38,8 +36,13 @@ const ticketItem = T.Object({
 })
 
 const auditItem = T.Object({
-  id: T.String(), ticketId: T.Union([T.String(), T.Null()]), actorKind: T.String(), actorId: T.String(), action: T.String(),
-  details: T.Record(T.Unknown()), at: T.String({ format: 'date-time' }),
+  id: T.String(),
+  ticketId: T.Union([T.String(), T.Null()]),
+  actorKind: T.String(),
+  actorId: T.String(),
+  action: T.String(),
+  details: T.Record(T.Unknown()),
+  at: T.String({ format: 'date-time' }),
 })
 
 function toItem (row: QueueRow) {
@@ -90,25 +93,37 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ reads: TicketReadReposito
       tags: ['tickets'],
       summary: 'The queue across granted tenants, most urgent first (priority, urgency score, nearest SLA deadline)',
       querystring: T.Object({
-        tenant: list(T.String()),
-        status: list(T.StringEnum(ticketStatuses)),
-        priority: list(T.StringEnum(ticketPriorities)),
-        urgency: list(T.StringEnum(urgencyLevels)),
-        intent: list(T.StringEnum(intentLabels)),
-        platform: list(T.StringEnum(platforms)),
-        team: list(T.String()),
-        tag: list(T.String()),
-        assignee: list(T.String()),
+        tenant: queryList(T.String()),
+        status: queryList(T.StringEnum(ticketStatuses)),
+        priority: queryList(T.StringEnum(ticketPriorities)),
+        urgency: queryList(T.StringEnum(urgencyLevels)),
+        intent: queryList(T.StringEnum(intentLabels)),
+        platform: queryList(T.StringEnum(platforms)),
+        team: queryList(T.String()),
+        tag: queryList(T.String()),
+        assignee: queryList(T.String()),
         slaDueBefore: T.Optional(T.String({ format: 'date-time' })),
         q: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
-        limit: T.Optional(T.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        limit: queryInteger('Page size, 1–200 (default 50)'),
         cursor: T.Optional(T.String({ maxLength: 1000 })),
       }),
       response: { 200: T.Object({ items: T.Array(ticketItem), nextCursor: T.Union([T.String(), T.Null()]) }), ...errorReplies },
     },
   }, async (request) => {
     const principal = requirePrincipal(request)
-    const query = request.query
+    const raw = request.query
+    const query = {
+      ...raw,
+      tenant: asList(raw.tenant),
+      status: asList(raw.status),
+      priority: asList(raw.priority),
+      urgency: asList(raw.urgency),
+      intent: asList(raw.intent),
+      platform: asList(raw.platform),
+      team: asList(raw.team),
+      tag: asList(raw.tag),
+      assignee: asList(raw.assignee),
+    }
     let tenants = tenantsAllowing(principal, 'tickets.read')
     if (query.tenant !== undefined) {
       for (const tenantId of query.tenant) authorize(request, tenantId, 'tickets.read')
@@ -120,7 +135,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ reads: TicketReadReposito
       if (key === undefined) throw badRequest('querystring/cursor is not a cursor from this API', 'cursor')
       after = key as QueueKey
     }
-    const limit = query.limit ?? 50
+    const limit = integerParam(query.limit, 'limit', 50, 200)
     const rows = await reads.queue(tenants, {
       ...(query.status === undefined ? {} : { status: query.status }),
       ...(query.priority === undefined ? {} : { priority: query.priority }),
@@ -195,7 +210,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ reads: TicketReadReposito
       tags: ['audit'],
       summary: 'The tenant\'s audit trail, newest first',
       params: T.Object({ tenantId: T.String() }),
-      querystring: T.Object({ ticketId: T.Optional(T.String()), cursor: T.Optional(T.String()), limit: T.Optional(T.Integer({ minimum: 1, maximum: 500 })) }),
+      querystring: T.Object({ ticketId: T.Optional(T.String()), cursor: T.Optional(T.String()), limit: queryInteger('Page size, 1–500 (default 100)') }),
       response: { 200: T.Object({ items: T.Array(auditItem), nextCursor: T.Union([T.String(), T.Null()]) }), ...errorReplies },
     },
   }, async (request) => {
@@ -207,7 +222,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ reads: TicketReadReposito
       if (key === undefined || !/^\d+$/.test(String(key[0]))) throw badRequest('querystring/cursor is not a cursor from this API', 'cursor')
       before = String(key[0])
     }
-    const limit = request.query.limit ?? 100
+    const limit = integerParam(request.query.limit, 'limit', 100, 500)
     const rows = await audit.list(tenantId, { ...(request.query.ticketId === undefined ? {} : { ticketId: request.query.ticketId }), ...(before === undefined ? {} : { before }), limit: limit + 1 })
     const page = rows.slice(0, limit)
     const last = page.at(-1)

@@ -1,40 +1,31 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ticketEventTypes } from '@earshot/contracts'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Pool } from '@earshot/store'
+import { authenticate, authorize, type Permission } from '../auth/index.js'
+import { decodeCursor, encodeCursor } from '../domain/cursor.js'
+import { badRequest, notFound } from '../errors.js'
+import { errorReplies, integerParam, queryInteger, tenantIdParam } from '../routes/common.js'
 import { T } from '../schema.js'
 import { deliveryStatuses } from './delivery-policy.js'
-import { DeliveryNotFoundError, InvalidCursorError, InvalidWebhookUrlError, SubscriptionNotFoundError, type WebhookApiError } from './errors.js'
 import { createWebhookRepository, type DeliveryDetail, type DeliveryPosition, type WebhookDelivery, type WebhookSubscription } from './webhook-repository.js'
-
-/** What a webhook route needs from the caller: `manage` (agency admins) or `read` (also moderators and viewers). */
-export type WebhookNeed = 'manage' | 'read'
-
-export interface WebhookAccess {
-  /** preHandler: 401 without valid credentials. */
-  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
-  /** Throws (or rejects) with a 404 for a tenant not granted and a 403 for an insufficient role. */
-  authorize: (request: FastifyRequest, tenantId: string, need: WebhookNeed) => void | Promise<void>
-}
 
 export interface WebhookRoutesOptions {
   pool: Pool
-  access: WebhookAccess
   /** Called after a replay made a delivery due (wakes the worker). */
   onReplay?: () => void
   now?: () => Date
 }
 
+/** Agency admins manage subscriptions and replay; whoever may read the tenant's events (viewer and up) reads deliveries. */
+const manage: Permission = 'webhooks.manage'
+const read: Permission = 'events.read'
 const maxPageSize = 100
 
-const ErrorBody = T.Object({ code: T.String(), message: T.String() })
-/** What every route may answer besides its own: no credentials, a role too weak, a tenant not granted (or an id not in it). */
-const accessErrors = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody }
-const TenantParams = T.Object({ tenantId: T.String({ minLength: 1, maxLength: 63 }) })
-const SubscriptionParams = T.Object({ tenantId: T.String({ minLength: 1, maxLength: 63 }), id: T.String({ minLength: 1, maxLength: 100 }) })
+const TenantParams = T.Object({ tenantId: tenantIdParam })
+const SubscriptionParams = T.Object({ tenantId: tenantIdParam, id: T.String({ minLength: 1, maxLength: 100 }) })
 const DeliveryParams = T.Object({
-  tenantId: T.String({ minLength: 1, maxLength: 63 }),
+  tenantId: tenantIdParam,
   id: T.String({ minLength: 1, maxLength: 100 }),
   deliveryId: T.String({ minLength: 1, maxLength: 100 }),
 })
@@ -92,7 +83,7 @@ const DeliveryWithAttempts = T.Object({
 const DeliveryQuery = T.Object({
   status: T.Optional(T.StringEnum(deliveryStatuses)),
   cursor: T.Optional(T.String({ maxLength: 500 })),
-  limit: T.Optional(T.Integer({ minimum: 1, maximum: maxPageSize, default: 50 })),
+  limit: queryInteger(`Page size, 1–${maxPageSize} (default 50)`),
 })
 
 function subscriptionView (s: WebhookSubscription) {
@@ -138,26 +129,23 @@ export function checkWebhookUrl (raw: string): string {
   try {
     url = new URL(raw)
   } catch {
-    throw new InvalidWebhookUrlError('url must be an absolute http(s) URL, e.g. https://crm.example.com/earshot')
+    throw badRequest('url must be an absolute http(s) URL, e.g. https://crm.example.com/earshot', 'url')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidWebhookUrlError(`url must use https or http, not ${url.protocol}`)
-  if (url.username !== '' || url.password !== '') throw new InvalidWebhookUrlError('url must not carry credentials; the signature authenticates Earshot')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest(`url must use https or http, not ${url.protocol}`, 'url')
+  if (url.username !== '' || url.password !== '') throw badRequest('url must not carry credentials; the signature authenticates Earshot', 'url')
   return url.toString()
 }
 
-export function encodeCursor (position: DeliveryPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url')
+export function encodeDeliveryCursor (position: DeliveryPosition): string {
+  return encodeCursor([position.createdAt.toISOString(), position.id])
 }
 
-export function decodeCursor (cursor: string): DeliveryPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const createdAt = new Date(value[0])
-      if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: value[1] }
-    }
-  } catch {}
-  throw new InvalidCursorError()
+/** Throws a 400 naming `cursor` unless it is one `encodeDeliveryCursor` made. */
+export function decodeDeliveryCursor (cursor: string): DeliveryPosition {
+  const key = decodeCursor(cursor, ['string', 'string'])
+  const createdAt = new Date(String(key?.[0]))
+  if (key === undefined || Number.isNaN(createdAt.getTime())) throw badRequest('cursor is not one this API returned; start again without it', 'cursor')
+  return { createdAt, id: String(key[1]) }
 }
 
 export function newSubscriptionId (): string {
@@ -168,49 +156,40 @@ export function newWebhookSecret (): string {
   return `whsec_${randomBytes(32).toString('base64url')}`
 }
 
-async function sendError (reply: FastifyReply, err: WebhookApiError) {
-  return await reply.code(err.statusCode ?? 400).send({ code: err.code, message: err.message })
-}
-
 /**
- * Subscriptions and their deliveries under /v1/tenants/:tenantId/webhooks. Agency admins manage
- * subscriptions and replay; moderators and viewers read subscriptions (never their secrets) and deliveries.
+ * Subscriptions and their deliveries under /tenants/:tenantId/webhooks (register with prefix /v1).
+ * Agency admins manage subscriptions and replay; viewers, moderators and integrations read
+ * subscriptions (never their secrets) and deliveries. Every query takes the tenant.
  */
 export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, options) => {
   const repo = createWebhookRepository()
   const now = options.now ?? (() => new Date())
-  const { pool, access } = options
+  const { pool } = options
   const tags = ['webhooks']
-  app.addHook('preHandler', access.authenticate)
+  app.addHook('preHandler', authenticate)
 
-  app.get('/v1/tenants/:tenantId/webhooks', {
-    schema: { tags, summary: 'List webhook subscriptions', params: TenantParams, response: { 200: T.Object({ items: T.Array(Subscription) }), ...accessErrors } },
+  app.get('/tenants/:tenantId/webhooks', {
+    schema: { tags, summary: 'List webhook subscriptions', params: TenantParams, response: { 200: T.Object({ items: T.Array(Subscription) }), ...errorReplies } },
   }, async (request) => {
-    await access.authorize(request, request.params.tenantId, 'read')
+    authorize(request, request.params.tenantId, read)
     return { items: (await repo.listSubscriptions(pool, request.params.tenantId)).map(subscriptionView) }
   })
 
-  app.post('/v1/tenants/:tenantId/webhooks', {
+  app.post('/tenants/:tenantId/webhooks', {
     schema: {
       tags,
       summary: 'Subscribe a URL to tickets.v1 events',
       params: TenantParams,
       body: CreateSubscriptionBody,
-      response: { 201: CreatedSubscription, 400: ErrorBody, ...accessErrors },
+      response: { 201: CreatedSubscription, ...errorReplies },
     },
   }, async (request, reply) => {
     const { tenantId } = request.params
-    await access.authorize(request, tenantId, 'manage')
-    let url: string
-    try {
-      url = checkWebhookUrl(request.body.url)
-    } catch (err) {
-      return await sendError(reply, err as InvalidWebhookUrlError)
-    }
+    authorize(request, tenantId, manage)
     const subscription = await repo.createSubscription(pool, {
       tenantId,
       id: newSubscriptionId(),
-      url,
+      url: checkWebhookUrl(request.body.url),
       secret: request.body.secret ?? newWebhookSecret(),
       eventTypes: request.body.eventTypes ?? [],
       description: request.body.description,
@@ -219,65 +198,60 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     return await reply.code(201).send({ ...subscriptionView(subscription), secret: subscription.secret })
   })
 
-  app.delete('/v1/tenants/:tenantId/webhooks/:id', {
-    schema: { tags, summary: 'Delete a subscription with its deliveries', params: SubscriptionParams, response: { 204: T.Null(), ...accessErrors } },
+  app.delete('/tenants/:tenantId/webhooks/:id', {
+    schema: { tags, summary: 'Delete a subscription with its deliveries', params: SubscriptionParams, response: { 204: T.Null(), ...errorReplies } },
   }, async (request, reply) => {
     const { tenantId, id } = request.params
-    await access.authorize(request, tenantId, 'manage')
-    if (!await repo.deleteSubscription(pool, tenantId, id)) return await sendError(reply, new SubscriptionNotFoundError(id))
+    authorize(request, tenantId, manage)
+    if (!await repo.deleteSubscription(pool, tenantId, id)) throw notFound(`webhook subscription ${id} not found`)
     return await reply.code(204).send(null)
   })
 
-  app.get('/v1/tenants/:tenantId/webhooks/:id/deliveries', {
+  app.get('/tenants/:tenantId/webhooks/:id/deliveries', {
     schema: {
       tags,
       summary: 'A subscription\'s deliveries, newest first (status=dead: the dead-letter list)',
       params: SubscriptionParams,
       querystring: DeliveryQuery,
-      response: { 200: T.Object({ items: T.Array(Delivery), nextCursor: T.Union([T.String(), T.Null()]) }), 400: ErrorBody, ...accessErrors },
+      response: { 200: T.Object({ items: T.Array(Delivery), nextCursor: T.Union([T.String(), T.Null()]) }), ...errorReplies },
     },
-  }, async (request, reply) => {
+  }, async (request) => {
     const { tenantId, id } = request.params
-    await access.authorize(request, tenantId, 'read')
-    if (await repo.getSubscription(pool, tenantId, id) === undefined) return await sendError(reply, new SubscriptionNotFoundError(id))
-    let after: DeliveryPosition | undefined
-    try {
-      after = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor)
-    } catch (err) {
-      return await sendError(reply, err as InvalidCursorError)
-    }
-    const limit = request.query.limit ?? 50
+    authorize(request, tenantId, read)
+    const after = request.query.cursor === undefined ? undefined : decodeDeliveryCursor(request.query.cursor)
+    const limit = integerParam(request.query.limit, 'limit', 50, maxPageSize)
+    if (await repo.getSubscription(pool, tenantId, id) === undefined) throw notFound(`webhook subscription ${id} not found`)
     const rows = await repo.listDeliveries(pool, tenantId, id, { status: request.query.status, after, limit: limit + 1 })
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return {
       items: page.map(deliveryView),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      nextCursor: rows.length > limit && last !== undefined ? encodeDeliveryCursor({ createdAt: last.createdAt, id: last.id }) : null,
     }
   })
 
-  app.get('/v1/tenants/:tenantId/webhooks/:id/deliveries/:deliveryId', {
-    schema: { tags, summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryWithAttempts, ...accessErrors } },
-  }, async (request, reply) => {
+  app.get('/tenants/:tenantId/webhooks/:id/deliveries/:deliveryId', {
+    schema: { tags, summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryWithAttempts, ...errorReplies } },
+  }, async (request) => {
     const { tenantId, id, deliveryId } = request.params
-    await access.authorize(request, tenantId, 'read')
+    authorize(request, tenantId, read)
     const delivery = await repo.getDelivery(pool, tenantId, id, deliveryId)
-    if (delivery === undefined) return await sendError(reply, new DeliveryNotFoundError(deliveryId))
+    if (delivery === undefined) throw notFound(`webhook delivery ${deliveryId} not found`)
     return deliveryDetailView(delivery)
   })
 
-  app.post('/v1/tenants/:tenantId/webhooks/:id/deliveries/:deliveryId/replay', {
+  app.post('/tenants/:tenantId/webhooks/:id/deliveries/:deliveryId/replay', {
     schema: {
       tags,
-      summary: 'Attempt a delivery again now, dead ones included',
+      summary: 'Attempt a delivery again now, dead ones included (one more attempt for a dead one)',
       params: DeliveryParams,
-      response: { 202: Delivery, ...accessErrors },
+      response: { 202: Delivery, ...errorReplies },
     },
   }, async (request, reply) => {
     const { tenantId, id, deliveryId } = request.params
-    await access.authorize(request, tenantId, 'manage')
+    authorize(request, tenantId, manage)
     const delivery = await repo.replay(pool, tenantId, id, deliveryId, now())
-    if (delivery === undefined) return await sendError(reply, new DeliveryNotFoundError(deliveryId))
+    if (delivery === undefined) throw notFound(`webhook delivery ${deliveryId} not found`)
     options.onReplay?.()
     return await reply.code(202).send(deliveryView(delivery))
   })

@@ -1,0 +1,166 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { type AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createApiApp, seedUser } from '@earshot/api'
+import { sampleClassification, sampleClassifiedMention, type TicketPriority } from '@earshot/contracts'
+import { createLogger } from '@earshot/observability'
+import { createPool, createTicketRepository, migrate, type Pool, type TicketRow } from '@earshot/store'
+import { benchDatabase, percentile, table } from './infra.js'
+
+const TENANTS = 5
+const priorities: TicketPriority[] = ['low', 'normal', 'normal', 'normal', 'high', 'high', 'critical']
+const statuses: TicketRow['status'][] = ['open', 'open', 'open', 'acknowledged', 'escalated', 'resolved']
+
+/** Tickets with one classified mention each, written like the router writes them (the 0003 trigger fills urgency). */
+export async function seedQueue (pool: Pool, tickets: number): Promise<void> {
+  const repo = createTicketRepository()
+  for (let t = 0; t < TENANTS; t++) await pool.query('INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING', [`bench-${t}`])
+  const base = Date.UTC(2026, 2, 2, 8)
+  for (let start = 0; start < tickets; start += 1000) {
+    const rows: TicketRow[] = []
+    const mentions: Parameters<typeof repo.insertNewMentions>[1] = []
+    const assignments: Parameters<typeof repo.assignMentions>[1] = []
+    for (let i = start; i < Math.min(tickets, start + 1000); i++) {
+      const tenantId = `bench-${i % TENANTS}`
+      const created = new Date(base + i * 1000)
+      const ticket: TicketRow = {
+        tenantId,
+        id: `tkt_${i}`,
+        conversationId: `x:c${i}`,
+        platform: 'x',
+        status: statuses[i % statuses.length] ?? 'open',
+        priority: priorities[i % priorities.length] ?? 'normal',
+        team: i % 4 === 0 ? 'support' : null,
+        assignee: null,
+        tags: [],
+        sla: { firstResponseDueAt: new Date(created.getTime() + ((i * 7919) % 240) * 60_000).toISOString() },
+        details: {},
+        lastSequence: 1,
+        createdAt: created,
+        updatedAt: created,
+        closedAt: null,
+      }
+      rows.push(ticket)
+      const nativeId = String(1_900_000_000_000_000_000n + BigInt(i))
+      const mention = sampleClassifiedMention({
+        tenantId,
+        nativeId,
+        id: `x:${nativeId}`,
+        conversationId: ticket.conversationId,
+        text: `bench mention ${i}: the app is down again`,
+        classification: sampleClassification({ urgency: { score: (i * 37) % 100, level: 'normal', reasons: [] } }),
+      })
+      mentions.push({ tenantId, id: mention.id, conversationId: mention.conversationId, platform: 'x', createdAt: mention.createdAt, receivedAt: mention.receivedAt, event: mention })
+      assignments.push({ tenantId, mentionId: mention.id, ticketId: ticket.id, decision: { matchedRules: [] } })
+    }
+    await repo.saveTickets(pool, rows, [])
+    await repo.insertNewMentions(pool, mentions)
+    await repo.assignMentions(pool, assignments)
+  }
+  await pool.query('ANALYZE')
+}
+
+export async function runApiBenchmark (args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      tickets: { type: 'string', default: '10000' },
+      rate: { type: 'string', default: '500' },
+      seconds: { type: 'string', default: '20' },
+    },
+  })
+  const tickets = Number(values.tickets)
+  const rate = Number(values.rate)
+  const seconds = Number(values.seconds)
+  const db = await benchDatabase()
+  const pool = createPool({ connectionString: db.url, max: 16 })
+  const logger = createLogger({ level: 'warn', name: 'bench-api' })
+  // A generous limit: the benchmark measures the queue, not the rate limiter.
+  const app = await createApiApp({ pool, logger, rateLimit: { max: rate * seconds * 2, timeWindowMs: 60_000 } })
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  try {
+    await migrate(pool)
+    const seeded = performance.now()
+    await seedQueue(pool, tickets)
+    process.stderr.write(`api benchmark: ${tickets} tickets over ${TENANTS} tenants seeded in ${Math.round(performance.now() - seeded)} ms\n`)
+    await seedUser(pool, { email: 'bench@earshot.test', password: 'bench-password', name: 'Bench', grants: Array.from({ length: TENANTS }, (_, t) => ({ tenantId: `bench-${t}`, role: 'agency_admin' as const })) })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const port = (app.server.address() as AddressInfo).port
+
+    const call = (method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number, body: string, headers: Record<string, string | string[] | undefined> }> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method, agent, headers }, (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => { text += chunk })
+          res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }) })
+        })
+        req.on('error', reject)
+        // A request still unanswered after 10 s counts as failed, so an overloaded run ends.
+        req.setTimeout(10_000, () => { req.destroy(new Error('timed out')) })
+        req.end(body)
+      })
+
+    const login = await call('POST', '/v1/auth/login', { 'content-type': 'application/json' }, JSON.stringify({ email: 'bench@earshot.test', password: 'bench-password' }))
+    const cookie = String((login.headers['set-cookie'] as string[] | undefined)?.[0] ?? '').split(';')[0] ?? ''
+    const first = JSON.parse((await call('GET', '/v1/tickets?limit=50', { cookie })).body) as { nextCursor: string | null }
+    // The console's mix: the whole queue, one tenant's open tickets, and the next page.
+    const paths = ['/v1/tickets?limit=50', '/v1/tickets?tenant=bench-1&status=open&limit=50', `/v1/tickets?limit=50&cursor=${first.nextCursor ?? ''}`]
+
+    // Serial first: the cost of one request with nothing queued, to tell server time from queueing.
+    const serial: number[] = []
+    for (let i = 0; i < 90; i++) {
+      const sent = performance.now()
+      await call('GET', paths[i % paths.length] ?? '/', { cookie })
+      serial.push(performance.now() - sent)
+    }
+    serial.sort((a, b) => a - b)
+    process.stderr.write(`  serial: p50 ${percentile(serial, 50).toFixed(1)} ms, p99 ${percentile(serial, 99).toFixed(1)} ms\n`)
+
+    const latencies: number[] = []
+    let failed = 0
+    const total = rate * seconds
+    const started = performance.now()
+    const inFlight: Array<Promise<void>> = []
+    // Open loop: requests start on schedule whether or not earlier ones finished.
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate
+      const wait = due - performance.now()
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
+      const path = paths[i % paths.length] ?? paths[0] ?? '/'
+      const sent = performance.now()
+      inFlight.push(call('GET', path, { cookie }).then((res) => {
+        if (res.status === 200) latencies.push(performance.now() - sent)
+        else failed++
+      }, () => { failed++ }))
+    }
+    await Promise.all(inFlight)
+    const elapsed = (performance.now() - started) / 1000
+    latencies.sort((a, b) => a - b)
+    const result = {
+      tickets,
+      targetRate: rate,
+      achievedRate: Math.round(latencies.length / elapsed),
+      requests: latencies.length,
+      failed,
+      serialP50Ms: Number(percentile(serial, 50).toFixed(1)),
+      p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+      p95Ms: Number(percentile(latencies, 95).toFixed(1)),
+      p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+    }
+    process.stdout.write(`${table([
+      ['GET /v1/tickets', 'rate/s', 'ok', 'failed', 'p50 ms', 'p95 ms', 'p99 ms'],
+      [`${tickets} tickets`, String(result.achievedRate), String(result.requests), String(failed), String(result.p50Ms), String(result.p95Ms), String(result.p99Ms)],
+    ])}\n`)
+    mkdirSync('bench-results', { recursive: true })
+    writeFileSync(join('bench-results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`)
+    process.stdout.write('\nwritten to bench-results/api.json\n')
+  } finally {
+    agent.destroy()
+    await app.close()
+    await pool.end()
+    await db.drop()
+  }
+}

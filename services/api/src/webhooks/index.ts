@@ -1,0 +1,8 @@
+export { defaultRetrySettings, type DeliveryStatus, deliveryStatuses, type RetrySettings, retryDelayMs, stateAfterAttempt } from './delivery-policy.js'
+export { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js'
+export { defaultToleranceSeconds, deliveryIdHeader, eventIdHeader, signatureHeader, signWebhook, verifyWebhook, type VerifyWebhookFailure, type VerifyWebhookResult } from './signature.js'
+export { createWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.js'
+export { createWebhookRepository, type WebhookRepository } from './webhook-repository.js'
+export { webhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js'
+export { type WebhookEnv, webhookEnv, webhookSettings } from './webhook-config.js'
+export { createWebhookService, type WebhookService, type WebhookServiceOptions } from './webhook-service.js'
