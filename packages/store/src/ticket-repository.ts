@@ -20,6 +20,15 @@ export interface TicketRow {
   createdAt: Date
   updatedAt: Date
   closedAt: Date | null
+  /** What the API's queue sorts by, kept by the router as mentions join (absent: left as stored). */
+  queue?: TicketQueueFields
+}
+
+export interface TicketQueueFields {
+  mentionCount: number
+  /** The urgency of the ticket's most urgent mention. */
+  urgencyScore: number
+  urgencyLevel: string | null
 }
 
 export interface MentionRow {
@@ -94,6 +103,9 @@ interface TicketRecord {
   created_at: Date
   updated_at: Date
   closed_at: Date | null
+  mention_count?: number
+  urgency_score?: number
+  urgency_level?: string | null
 }
 
 function toTicket (r: TicketRecord): TicketRow {
@@ -113,6 +125,7 @@ function toTicket (r: TicketRecord): TicketRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     closedAt: r.closed_at,
+    ...(r.mention_count === undefined ? {} : { queue: { mentionCount: r.mention_count, urgencyScore: r.urgency_score ?? 0, urgencyLevel: r.urgency_level ?? null } }),
   }
 }
 
@@ -212,22 +225,27 @@ export function createTicketRepository () {
         rows.map((t) => t.status), rows.map((t) => t.priority), rows.map((t) => t.team), rows.map((t) => t.assignee),
         rows.map((t) => JSON.stringify(t.tags)), rows.map((t) => JSON.stringify(t.sla)), rows.map((t) => JSON.stringify(t.details)),
         rows.map((t) => t.lastSequence), rows.map((t) => t.createdAt), rows.map((t) => t.updatedAt), rows.map((t) => t.closedAt),
+        rows.map((t) => t.queue?.mentionCount ?? null), rows.map((t) => t.queue?.urgencyScore ?? null), rows.map((t) => t.queue?.urgencyLevel ?? null),
       ]
       const unnest = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-        $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[])
-        AS r(tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at)`
+        $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int[], $17::real[], $18::text[])
+        AS r(tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at,
+          mention_count, urgency_score, urgency_level)`
       if (created.length > 0) {
         await q.query(
-          `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at)
+          `INSERT INTO tickets (tenant_id, id, conversation_id, platform, status, priority, team, assignee, tags, sla, details, last_sequence, created_at, updated_at, closed_at,
+             mention_count, urgency_score, urgency_level)
            SELECT tenant_id, id, conversation_id, platform, status, priority, team, assignee,
-             ARRAY(SELECT jsonb_array_elements_text(tags)), sla, details, last_sequence, created_at, updated_at, closed_at
+             ARRAY(SELECT jsonb_array_elements_text(tags)), sla, details, last_sequence, created_at, updated_at, closed_at,
+             COALESCE(mention_count, 0), COALESCE(urgency_score, 0), urgency_level
            FROM ${unnest}`, columns(created))
       }
       if (changed.length > 0) {
         await q.query(
           `UPDATE tickets t SET status = r.status, priority = r.priority, team = r.team, assignee = r.assignee,
              tags = ARRAY(SELECT jsonb_array_elements_text(r.tags)), sla = r.sla, details = r.details, last_sequence = r.last_sequence,
-             updated_at = r.updated_at, closed_at = r.closed_at
+             updated_at = r.updated_at, closed_at = r.closed_at, mention_count = COALESCE(r.mention_count, t.mention_count),
+             urgency_score = COALESCE(r.urgency_score, t.urgency_score), urgency_level = COALESCE(r.urgency_level, t.urgency_level)
            FROM ${unnest}
            WHERE t.tenant_id = r.tenant_id AND t.id = r.id`, columns(changed))
       }

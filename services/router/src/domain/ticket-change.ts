@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ClassifiedMention, TicketEventType, TicketStatus } from '@earshot/contracts'
-import type { NewSchedule, TicketRow } from '@earshot/store'
+import type { NewSchedule, TicketQueueFields, TicketRow } from '@earshot/store'
 import type { Decision } from '@earshot/triage'
 
 export type ConversationState = 'new' | 'existing' | 'reopened'
@@ -81,6 +81,7 @@ export function ticketChange (existing: TicketRow | undefined, mention: Classifi
     assignee: decision.assignee ?? base.assignee,
     tags: [...new Set([...base.tags, ...decision.tags])],
     updatedAt: now,
+    queue: joinQueue(base.queue, mention),
   }
   if (decision.status === 'closed') {
     ticket.status = 'closed'
@@ -134,4 +135,12 @@ export function ticketChange (existing: TicketRow | undefined, mention: Classifi
   if (ticket.status === 'closed') cancelKinds.push('sla_pre_breach:first_response', 'sla_breach:first_response', 'sla_pre_breach:next_response', 'sla_breach:next_response', 'sla_pre_breach:resolution', 'sla_breach:resolution', 'follow_up', 're_escalation', 'acknowledge')
 
   return { ticket, isNew: state === 'new', events, schedules, cancelKinds }
+}
+
+/** The queue fields after a mention joins: one more mention, and the urgency of the most urgent so far. */
+export function joinQueue (queue: TicketQueueFields | undefined, mention: ClassifiedMention): TicketQueueFields {
+  const { score, level } = mention.classification.urgency
+  const count = (queue?.mentionCount ?? 0) + 1
+  if (queue === undefined || queue.urgencyLevel === null || score > queue.urgencyScore) return { mentionCount: count, urgencyScore: score, urgencyLevel: level }
+  return { ...queue, mentionCount: count }
 }
