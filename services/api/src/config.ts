@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { boolEnv, duration, int, observabilityEnv, port, postgresEnv } from '@earshot/config'
+import { boolEnv, duration, int, kafkaEnv, observabilityEnv, port, postgresEnv } from '@earshot/config'
+import { webhookEnv } from './webhooks/index.js'
 
 export const apiConfigSchema = z.object({
   // HTTP
@@ -23,6 +24,10 @@ export const apiConfigSchema = z.object({
   API_TRUST_PROXY: boolEnv().default(false),
   // Postgres
   ...postgresEnv,
+  // Kafka: outbound webhooks consume tickets.v1 (the live feed reads the outbox and needs no Kafka).
+  ...kafkaEnv,
+  KAFKA_CLIENT_ID: z.string().default('earshot-api'),
+  ...webhookEnv,
   // Observability
   LOG_LEVEL: observabilityEnv.LOG_LEVEL,
   SHUTDOWN_TIMEOUT: observabilityEnv.SHUTDOWN_TIMEOUT,

@@ -112,7 +112,11 @@ export function createTicketReadRepository (pool: Pool) {
            t.priority_rank, t.urgency_score, t.urgency_level, t.mention_count,
            t.first_response_due_at::text AS due_text, fm.event AS first_mention
          FROM (SELECT * FROM (${scans.join(' UNION ALL ')}) t ORDER BY ${order} LIMIT ${limitParam}) t
-         LEFT JOIN LATERAL (SELECT m.event FROM mentions m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id
+         LEFT JOIN LATERAL (SELECT jsonb_build_object(
+             'text', left(m.event ->> 'text', 280),
+             'author', jsonb_build_object('handle', m.event -> 'author' -> 'handle', 'name', m.event -> 'author' -> 'name'),
+             'classification', jsonb_build_object('sentiment', m.event -> 'classification' -> 'sentiment', 'intents', m.event -> 'classification' -> 'intents')
+           ) AS event FROM mentions m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id
            ORDER BY m.created_at, m.id LIMIT 1) fm ON true
          ORDER BY ${order}`, params)
       return rows.map((r) => ({

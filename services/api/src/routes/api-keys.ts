@@ -10,8 +10,13 @@ import { T } from '../schema.js'
 import { errorReplies, tenantIdParam, tenantParams } from './common.js'
 
 const keyItem = T.Object({
-  id: T.String(), name: T.String(), role: T.String(), prefix: T.String(), createdAt: T.String(),
-  lastUsedAt: T.Union([T.String(), T.Null()]), revokedAt: T.Union([T.String(), T.Null()]),
+  id: T.String(),
+  name: T.String(),
+  role: T.String(),
+  prefix: T.String(),
+  createdAt: T.String(),
+  lastUsedAt: T.Union([T.String(), T.Null()]),
+  revokedAt: T.Union([T.String(), T.Null()]),
 })
 
 export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountRepository, audit: AuditRepository, now: () => Date }> = async (app, { accounts, audit, now }) => {
