@@ -1,11 +1,11 @@
+import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { type AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { createApiApp, seedUser } from '@earshot/api'
+import { seedUser } from '@earshot/api'
 import { sampleClassification, sampleClassifiedMention, type TicketPriority } from '@earshot/contracts'
-import { createLogger } from '@earshot/observability'
 import { createPool, createTicketRepository, migrate, type Pool, type TicketRow } from '@earshot/store'
 import { benchDatabase, percentile, table } from './infra.js'
 
@@ -62,6 +62,22 @@ export async function seedQueue (pool: Pool, tickets: number): Promise<void> {
   await pool.query('ANALYZE')
 }
 
+async function startApiProcess (databaseUrl: string, rateLimit: number): Promise<{ port: number, stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(__dirname, 'api-server-process.ts'), databaseUrl, String(rateLimit)],
+    { stdio: ['pipe', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`the API process exited with ${String(code)}`)))
+  })
+  const { port } = JSON.parse(line) as { port: number }
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return { port, stop: async () => { child.stdin.end(); await exited } }
+}
+
+/**
+ * GET /v1/tickets at a fixed rate (open loop, keep-alive) against 10,000 seeded tickets, the API in
+ * its own process on a fresh database; prints p50/p95/p99 and the achieved rate.
+ */
 export async function runApiBenchmark (args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -75,19 +91,18 @@ export async function runApiBenchmark (args: string[]): Promise<void> {
   const rate = Number(values.rate)
   const seconds = Number(values.seconds)
   const db = await benchDatabase()
-  const pool = createPool({ connectionString: db.url, max: 16 })
-  const logger = createLogger({ level: 'warn', name: 'bench-api' })
-  // A generous limit: the benchmark measures the queue, not the rate limiter.
-  const app = await createApiApp({ pool, logger, rateLimit: { max: rate * seconds * 2, timeWindowMs: 60_000 } })
+  const pool = createPool({ connectionString: db.url, max: 4 })
   const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  let stopServer = async (): Promise<void> => {}
   try {
     await migrate(pool)
     const seeded = performance.now()
     await seedQueue(pool, tickets)
     process.stderr.write(`api benchmark: ${tickets} tickets over ${TENANTS} tenants seeded in ${Math.round(performance.now() - seeded)} ms\n`)
     await seedUser(pool, { email: 'bench@earshot.test', password: 'bench-password', name: 'Bench', grants: Array.from({ length: TENANTS }, (_, t) => ({ tenantId: `bench-${t}`, role: 'agency_admin' as const })) })
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const port = (app.server.address() as AddressInfo).port
+    const server = await startApiProcess(db.url, rate * seconds * 2)
+    stopServer = server.stop
+    const port = server.port
 
     const call = (method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number, body: string, headers: Record<string, string | string[] | undefined> }> =>
       new Promise((resolve, reject) => {
@@ -159,7 +174,7 @@ export async function runApiBenchmark (args: string[]): Promise<void> {
     process.stdout.write('\nwritten to bench-results/api.json\n')
   } finally {
     agent.destroy()
-    await app.close()
+    await stopServer()
     await pool.end()
     await db.drop()
   }

@@ -83,3 +83,17 @@ test('the interpolation follows compose: defaults, required values and $$', () =
   expect(interpolate(`${$}{A:-x}/${$}{B-y}/${$}{C}/${$}${$}HOME`, { A: '', B: '' })).toBe('x///$HOME')
   expect(() => interpolate(`${$}{A:?set A}`, {})).toThrow('A must be set: set A')
 })
+
+test('every port an Earshot service publishes is one it listens on (HTTP_PORT or WEBHOOK_PORT)', () => {
+  const problems: string[] = []
+  for (const [name, service] of services.filter(([, s]) => isEarshot(s))) {
+    const env = environmentOf(service, exampleDotenv())
+    const listening = [env.HTTP_PORT, env.WEBHOOK_PORT].filter((port) => port !== undefined)
+    for (const mapping of service.ports ?? []) {
+      const containerPort = interpolate(String(mapping), exampleDotenv()).split(':').at(-1)?.split('/')[0]
+      if (containerPort === undefined || !listening.includes(containerPort)) problems.push(`${name}: publishes ${String(mapping)}, but listens on ${listening.join(', ')}`)
+    }
+  }
+  expect(problems).toEqual([])
+  expect(compose.services.api?.ports?.map((mapping) => interpolate(String(mapping), exampleDotenv()))).toEqual(['3000:3000'])
+})

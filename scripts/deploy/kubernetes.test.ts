@@ -161,14 +161,16 @@ describe.each(kustomizations)('%s', (dir) => {
     expect(openIngress.filter((name) => name !== 'api' && name !== 'ingest-webhook')).toEqual([])
     const egressPorts = new Set(policies.flatMap((p) => (p.spec?.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((port) => port.port))))
     expect([...egressPorts].sort()).toEqual([443, 5432, 53, 6379, 80, 9092].sort())
-    // Plain HTTP only where tenants supply the URLs (feeds), and then only to public addresses.
+    // Plain HTTP only where tenants supply the URLs (feeds, outbound webhooks), and then only to public addresses.
     const plainHttp = policies.filter((p) => (p.spec?.egress ?? []).some((rule) => (rule.ports ?? []).some((port) => port.port === 80)))
-    expect(plainHttp.map((p) => p.spec?.podSelector.matchLabels?.['app.kubernetes.io/name'])).toEqual(['ingest-feeds'])
-    const feedRule = plainHttp[0]?.spec?.egress?.find((rule) => (rule.ports ?? []).some((port) => port.port === 80))
-    const blocks = (feedRule?.to ?? []).map((peer) => peer.ipBlock)
-    expect(blocks.length).toBeGreaterThan(0)
-    for (const block of blocks) expect(block?.except).toEqual(expect.arrayContaining([block?.cidr.includes(':') === true ? 'fc00::/7' : '10.0.0.0/8']))
-    expect(blocks.find((block) => block?.cidr === '0.0.0.0/0')?.except).toEqual(expect.arrayContaining(['169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8']))
+    expect(plainHttp.map((p) => p.spec?.podSelector.matchLabels?.['app.kubernetes.io/name']).sort()).toEqual(['api', 'ingest-feeds'])
+    for (const policy of plainHttp) {
+      const rule = policy.spec?.egress?.find((r) => (r.ports ?? []).some((port) => port.port === 80))
+      const blocks = (rule?.to ?? []).map((peer) => peer.ipBlock)
+      expect({ policy: policy.metadata.name, publicOnly: blocks.length > 0 && blocks.every((block) => block !== undefined) }).toEqual({ policy: policy.metadata.name, publicOnly: true })
+      for (const block of blocks) expect(block?.except).toEqual(expect.arrayContaining([block?.cidr.includes(':') === true ? 'fc00::/7' : '10.0.0.0/8']))
+      expect(blocks.find((block) => block?.cidr === '0.0.0.0/0')?.except).toEqual(expect.arrayContaining(['169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8']))
+    }
     for (const workload of workloads(objects)) {
       const selected = policies.filter((p) => Object.entries(p.spec?.podSelector.matchLabels ?? {}).every(([k, v]) => workload.labels[k] === v) &&
         Object.keys(p.spec?.podSelector.matchLabels ?? {}).length > 0)

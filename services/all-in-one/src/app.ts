@@ -31,6 +31,8 @@ export interface AllInOneDeps {
   }
   /** Per platform; the demo's log instead of posting. */
   replySenders?: RouterDeps['replySenders']
+  /** Everything this app does not answer itself (the API and its console); without it, a minimal console at /. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void
   /** Partitions of every topic on the memory bus. */
   topicPartitions?: number
 }
@@ -45,8 +47,8 @@ function send (res: ServerResponse, status: number, contentType: string, body: s
 /**
  * Every Earshot service in one process, built without I/O of its own: the sample replay publishes
  * to mentions.v1 on the given bus, the classifier and the router consume it as they do in the
- * distributed mode, and `handle` answers /healthz, /readyz, /metrics, /v1/status, /v1/tickets and
- * a minimal console at /. main.ts supplies PGlite, the memory bus and the HTTP server.
+ * distributed mode, and `handle` answers /healthz, /readyz, /metrics, /v1/status and /status/tickets,
+ * and passes the rest to `fallback` (the API and its console), or serves a minimal console at /. main.ts supplies PGlite, the memory bus and the HTTP server.
  */
 export function createAllInOneApp (deps: AllInOneDeps) {
   const log = deps.logger.child({ component: 'all-in-one' })
@@ -88,7 +90,9 @@ export function createAllInOneApp (deps: AllInOneDeps) {
     }
   }
 
-  async function route (method: string, url: URL, res: ServerResponse): Promise<void> {
+  async function route (method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const own = ['/healthz', '/readyz', '/metrics', '/v1/status', '/status/tickets']
+    if (deps.fallback !== undefined && !own.includes(url.pathname)) return deps.fallback(req, res)
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD')
       return send(res, 405, json, JSON.stringify({ code: 'method_not_allowed', message: `${method} ${url.pathname}: use GET` }))
@@ -102,12 +106,12 @@ export function createAllInOneApp (deps: AllInOneDeps) {
       }
       case '/metrics': return send(res, 200, deps.metrics.registry.contentType, await deps.metrics.registry.metrics())
       case '/v1/status': return send(res, 200, json, JSON.stringify(await status()))
-      case '/v1/tickets': {
+      case '/status/tickets': {
         const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50))
         return send(res, 200, json, JSON.stringify({ tickets: await recentTickets(deps.pool, limit) }))
       }
       case '/': return send(res, 200, 'text/html; charset=utf-8', renderConsole(await storeStatus(deps.pool), await recentTickets(deps.pool, 40)))
-      default: return send(res, 404, json, JSON.stringify({ code: 'not_found', message: `${url.pathname}: try /, /v1/status, /v1/tickets, /healthz, /readyz or /metrics` }))
+      default: return send(res, 404, json, JSON.stringify({ code: 'not_found', message: `${url.pathname}: try /, /v1/status, /status/tickets, /healthz, /readyz or /metrics` }))
     }
   }
 
@@ -117,7 +121,7 @@ export function createAllInOneApp (deps: AllInOneDeps) {
     handle (req: IncomingMessage, res: ServerResponse): void {
       const method = req.method ?? 'GET'
       const url = new URL(req.url ?? '/', 'http://all-in-one.invalid')
-      route(method, url, res).catch((err: unknown) => {
+      route(method, url, req, res).catch((err: unknown) => {
         log.error({ err, request: { method, url: url.pathname } }, 'request failed')
         if (!res.headersSent) send(res, 500, json, JSON.stringify({ code: 'internal', message: 'see the log' }))
         else res.destroy()

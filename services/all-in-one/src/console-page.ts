@@ -14,7 +14,7 @@ export function renderConsole (status: StoreStatus, tickets: readonly RecentTick
 <style>body{font:14px system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 .critical td:nth-child(3){color:#b00;font-weight:bold}.high td:nth-child(3){color:#c60}</style></head>
 <body><h1>Earshot</h1>
-<p>${status.mentions} mentions, ${status.tickets} tickets, ${status.incidents} incidents. JSON: <a href="/v1/status">/v1/status</a>, <a href="/v1/tickets">/v1/tickets</a>.</p>
+<p>${status.mentions} mentions, ${status.tickets} tickets, ${status.incidents} incidents. JSON: <a href="/v1/status">/v1/status</a>, <a href="/status/tickets">/status/tickets</a>.</p>
 <table><thead><tr><th>time</th><th>tenant</th><th>priority</th><th>status</th><th>team</th><th>tags</th><th>first mention</th></tr></thead>
 <tbody>
 ${rows}

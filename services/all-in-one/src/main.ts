@@ -6,14 +6,17 @@ import { createMentionClassifier } from '@earshot/nlp'
 import { createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createPolicyBook } from '@earshot/router'
 import { createPool, migrate, startEmbeddedPostgres } from '@earshot/store'
+import { mountApi } from './api-mount.js'
 import { createAllInOneApp } from './app.js'
 import { runningClock } from './clock.js'
 import { configSchema, environmentWithArguments } from './config.js'
 import { claimDataDir } from './data-dir.js'
+import { AllInOneError, ArgumentsError } from './errors.js'
 import { demoPolicies } from './demo/policies.js'
 import { demoReplySenders } from './demo/reply-senders.js'
 import { seedDemoTenants } from './demo/seed.js'
 import { demoTenants } from './demo/tenants.js'
+import { demoUsers, seedDemoUsers } from './demo/users.js'
 import { listenWithFallback } from './http-server.js'
 import { startLiveSources } from './live-sources.js'
 import { preparePgdata } from './pgdata.js'
@@ -39,6 +42,7 @@ async function main (): Promise<void> {
   shutdown.register('postgres-pool', async () => { await pool.end() })
   await migrate(pool, { logger })
   await seedDemoTenants(pool)
+  await seedDemoUsers(pool)
   // Batches of 100 keep each PGlite transaction short, so the outbox relay and scheduler get the one connection in turn.
   const bus = createMemoryBus({ logger, defaultMaxBatchSize: 100 })
   shutdown.register('memory-bus', async () => { await bus.close() })
@@ -50,6 +54,8 @@ async function main (): Promise<void> {
   const mentions = config.EARSHOT_SAMPLE ? await readMentionsFile(sampleFile) : []
   const to = Math.min(mentions.length, config.EARSHOT_LIMIT ?? mentions.length)
   const from = await firstUnstoredIndex(pool, mentions.slice(0, to))
+  const api = await mountApi({ pool, bus, logger, metrics, now })
+  shutdown.register('api', api.close)
   const progress = createReplayProgress(to, from, { tty: process.stdout.isTTY === true, write: (line) => process.stdout.write(line) })
   const app = createAllInOneApp({
     bus,
@@ -61,11 +67,13 @@ async function main (): Promise<void> {
     now,
     policies: createPolicyBook(demoPolicies()),
     replySenders: demoReplySenders(logger),
+    fallback: api.handle,
     sample: { file: sampleFile, mentions, ratePerSecond: config.EARSHOT_RATE, from, to, onProgress: (position) => progress.update(position) },
   })
   const server = await listenWithFallback(app.handle, config.EARSHOT_HOST, config.EARSHOT_PORT)
   shutdown.register('http', server.close)
   await app.start()
+  await api.startWebhooks()
   shutdown.register('services', async () => {
     progress.stop()
     await app.stop()
@@ -79,10 +87,12 @@ async function main (): Promise<void> {
   say(config.EARSHOT_SAMPLE
     ? `  sample traffic: ${to - from} of ${to} recorded mentions to go at ${config.EARSHOT_RATE}/s from ${sampleFile}`
     : '  sample traffic: off')
+  say(`  console logins (password ${demoUsers[0]!.password}): ${demoUsers.map((user) => `${user.email} (${user.name})`).join(', ')}`)
   say('  Ctrl-C stops cleanly')
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`earshot all-in-one failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  process.exit(1)
+  const known = err instanceof AllInOneError
+  process.stderr.write(`earshot all-in-one failed to start: ${err instanceof Error ? (known ? err.message : err.stack ?? err.message) : String(err)}\n`)
+  process.exit(err instanceof ArgumentsError ? 2 : 1)
 })

@@ -1,6 +1,7 @@
 import type { Mention } from '@earshot/contracts'
 import { replayBatchSize, retimeMention } from './replay'
 import { runningClock } from './clock'
+import { parseReplayArguments } from './cli/replay'
 
 const recorded: Mention = {
   schemaVersion: 1,
@@ -37,8 +38,7 @@ test('a pinned clock starts at the given instant and runs at real pace', () => {
   expect(runningClock(undefined, () => 42)().getTime()).toBe(42)
 })
 
-test('the replay CLI needs a file and a rate, and knows two buses', async () => {
-  const { parseReplayArguments } = await import('./cli/replay')
+test('the replay CLI needs a file and a rate, and knows two buses', () => {
   expect(parseReplayArguments(['week.jsonl', '--rate', '50', '--bus', 'memory'])).toEqual({ file: 'week.jsonl', rate: 50, bus: 'memory', limit: undefined, partitions: 6 })
   expect(parseReplayArguments(['week.jsonl', '--rate', '50']).bus).toBe('kafka')
   expect(() => parseReplayArguments(['--rate', '50'])).toThrow(/which file/)

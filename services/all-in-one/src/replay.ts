@@ -64,7 +64,8 @@ export function createReplay (options: ReplayOptions) {
   async function run (): Promise<void> {
     const startedAt = performance.now()
     const startedFrom = position
-    while (position < to && !stopping) {
+    while (position < to) {
+      if (stopping) break
       const dueAt = startedAt + ((position - startedFrom) / options.ratePerSecond) * 1000
       const wait = dueAt - performance.now()
       if (wait > 0) await pause(wait)

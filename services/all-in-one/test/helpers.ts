@@ -17,7 +17,7 @@ export function killLeftovers (): void {
 }
 
 /** Starts services/all-in-one/src/main.ts as a child process (PGlite cannot load inside Jest) and waits for its URL. */
-export async function startAllInOne (args: readonly string[], timeoutMs = 30_000): Promise<RunningAllInOne> {
+export async function startAllInOne (args: readonly string[], timeoutMs = 60_000): Promise<RunningAllInOne> {
   const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', 'services/all-in-one/src/main.ts', ...args], {
     cwd: findRepoRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
   })
@@ -36,7 +36,7 @@ export async function startAllInOne (args: readonly string[], timeoutMs = 30_000
       }
     }
     child.stdout?.on('data', check)
-    void exited.then((code) => {
+    child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`exited with ${String(code)} before serving; output:\n${output}`))
     })

@@ -136,6 +136,13 @@ describe('ingest-feeds against the fake feed server, real Kafka and Redis', () =
     expect(outcome.nextAt).toBeGreaterThanOrEqual(before + 29_000)
     expect((await poller.pollOnce()).status).toBe('rate_limited')
     expect(feeds.state.requests('/busy')).toHaveLength(1)
+
+    feeds.state.addFeed('/maintenance', { format: 'atom' })
+    const maintenance = setup('/maintenance', {}, { sourceId: 'maintenance' })
+    feeds.state.failNext({ kind: 'unavailable', status: 503, retryAfterSeconds: 120 })
+    const waited = await maintenance.poller.pollOnce()
+    expect(waited.status).toBe('rate_limited')
+    expect(waited.nextAt).toBeGreaterThanOrEqual(before + 119_000)
   })
 
   test('a truncated or non-feed document is counted, publishes nothing and keeps the old validators; the next good one goes through', async () => {

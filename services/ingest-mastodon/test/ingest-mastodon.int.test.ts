@@ -62,9 +62,9 @@ describe('ingest-mastodon against the fake Mastodon server, real Kafka and Redis
     mastodon.state.addNotification('favourite', 'customer1')
     const first = addMentions(600)
     app.start()
-    await waitFor(async () => (await publishedFor(bus, tenantId)).length >= 600, { timeoutMs: 30_000, message: '600 mentions' })
+    await waitFor(async () => (await publishedFor(bus, tenantId)).length >= 600, { timeoutMs: 60_000, message: '600 mentions' })
     const later = addMentions(400, 37, 600)
-    await waitFor(async () => (await publishedFor(bus, tenantId)).length >= 1000, { timeoutMs: 30_000, message: '1000 mentions' })
+    await waitFor(async () => (await publishedFor(bus, tenantId)).length >= 1000, { timeoutMs: 60_000, message: '1000 mentions' })
     await app.stop()
     expect((await poller.pollOnce()).published).toBe(0)
 
@@ -91,7 +91,7 @@ describe('ingest-mastodon against the fake Mastodon server, real Kafka and Redis
     const requests = mastodon.state.requests('/api/v1/notifications')
     expect(requests.filter((r) => r.query.min_id !== undefined).length).toBeGreaterThanOrEqual(20)
     expect(requests.every((r) => r.query['types[]'] === 'mention' && r.query.limit === '20' && r.query.since_id === undefined)).toBe(true)
-  })
+  }, 150_000)
 
   test('a 429 makes it wait for X-RateLimit-Reset: no request before the reset, then it recovers', async () => {
     const tenantId = tenantName()
@@ -167,12 +167,12 @@ describe('ingest-mastodon against the fake Mastodon server, real Kafka and Redis
     const tagged = Array.from({ length: 45 }, (_, i) => mastodon.state.addStatus({ account: `customer${i % 20}`, text: `late again #AcmeRail ${i}`, tags: ['AcmeRail'] }).id)
     mastodon.state.addStatus({ account: 'customer1', text: 'quiet #AcmeRail', tags: ['AcmeRail'], visibility: 'unlisted' })
     app.start()
-    await waitFor(async () => (await publishedFor(bus, mentionsTenant)).length === 45 && (await publishedFor(bus, hashtagTenant)).length === 45, { timeoutMs: 20_000, message: 'both tenants' })
+    await waitFor(async () => (await publishedFor(bus, mentionsTenant)).length === 45 && (await publishedFor(bus, hashtagTenant)).length === 45, { timeoutMs: 60_000, message: 'both tenants' })
     expect(new Set((await publishedFor(bus, hashtagTenant)).map((m) => m.nativeId.split('/')[1]))).toEqual(new Set(tagged))
     expect(new Set((await publishedFor(bus, mentionsTenant)).map((m) => m.nativeId.split('/')[1]))).toEqual(new Set(mentions))
     expect((await publishedFor(bus, hashtagTenant))[0]?.text).toMatch(/^late again #AcmeRail \d+$/)
     expect(mastodon.state.requests('/api/v1/timelines/tag/:hashtag').every((r) => r.query.limit === '20')).toBe(true)
-  })
+  }, 120_000)
 
   test('a rejected token is reported as rejected, not retried as an outage', async () => {
     const tenantId = tenantName()
@@ -205,5 +205,5 @@ describe('ingest-mastodon against the fake Mastodon server, real Kafka and Redis
     const published = (await publishedFor(bus, tenantId)).map((m) => m.nativeId.split('/')[1])
     expect(published).toHaveLength(38)
     expect(new Set(published)).toEqual(new Set([...streamed, ...missed, ...live]))
-  })
+  }, 120_000)
 })

@@ -60,10 +60,10 @@ describe('ingest-mastodon as a process', () => {
       MASTODON_TOKEN_KILL_TEST: '',
       HTTP_PORT: '0',
     }, (text) => { stderr += text })
-    await waitFor(() => child.exitCode !== null, { timeoutMs: 30_000, message: 'the process to exit' })
+    await waitFor(() => child.exitCode !== null, { timeoutMs: 60_000, message: 'the process to exit' })
     expect(child.exitCode).toBe(2)
     expect(stderr).toContain('MASTODON_TOKEN_KILL_TEST: required — set it to a Mastodon access token')
-  })
+  }, 90_000)
 
   test('kill -9 mid-run and restart: nothing is lost, nothing repeated; SIGTERM exits 143', async () => {
     const testEnv = testEnvironment()
@@ -115,5 +115,5 @@ describe('ingest-mastodon as a process', () => {
     second.kill('SIGTERM')
     await waitFor(() => second.exitCode !== null, { timeoutMs: 30_000, message: 'graceful exit' })
     expect(second.exitCode).toBe(143)
-  }, 120_000)
+  }, 180_000)
 })

@@ -74,7 +74,7 @@ async function main (): Promise<void> {
     to,
     onProgress: (position) => progress.update(position),
   })
-  const onSignal = (): void => { void replay.stop() }
+  const onSignal = (): void => { replay.stop().catch(() => {}) }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   const started = performance.now()
