@@ -66,7 +66,7 @@ const producerDefaults: Required<ProducerOptions> = { lingerMs: 5, maxBatchMessa
  * idempotence yields OUT_OF_ORDER_SEQUENCE_NUMBER), so throughput comes from batch size.
  */
 class BatchingProducer implements Producer {
-  private readonly producer: KafkaJsProducer
+  private producer: KafkaJsProducer
   private readonly options: Required<ProducerOptions>
   private pending: Pending[] = []
   private pendingMessages = 0
@@ -76,9 +76,13 @@ class BatchingProducer implements Producer {
   private connecting: Promise<void> | undefined
   private closed = false
 
-  constructor (kafka: Kafka, options: ProducerOptions = {}) {
+  constructor (private readonly kafka: Kafka, options: ProducerOptions = {}) {
     this.options = { ...producerDefaults, ...options }
-    this.producer = kafka.producer({
+    this.producer = this.newProducer()
+  }
+
+  private newProducer (): KafkaJsProducer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -159,13 +163,36 @@ class BatchingProducer implements Producer {
         if (this.connecting !== undefined) this.connecting = this.connecting.catch(() => {})
         const topics = [...new Set(batch.map((b) => b.topic))].join(', ')
         const error = new ProduceError(topics, `producing to ${topics} failed: ${(err as Error).message}`,
-          { cause: err, retriable: isRetriable(err) })
+          { cause: err, retriable: !isMessageFault(err) })
         for (const entry of batch) entry.reject(error)
-        // A failed connect must be retried by the next send, not remembered.
+        // After a failed send (e.g. the broker died mid-request) kafkajs's idempotent producer may
+        // hold sequence numbers the broker no longer agrees with, and every later send fails with
+        // OUT_OF_ORDER_SEQUENCE_NUMBER. A fresh producer gets a new producer id; a retried batch may
+        // then be written twice, which consumers absorb by dedupe (at-least-once).
+        const broken = this.producer
+        this.producer = this.newProducer()
         this.connecting = undefined
+        broken.disconnect().catch(() => {})
       }
     }
   }
+}
+
+/** Broker answers that blame the messages themselves: retrying cannot help, so they are poison. */
+const messageFaults = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE'])
+
+/**
+ * Whether a failed produce is the messages' fault. Anything else (broker down, retries exhausted,
+ * lost producer state, a leader moving) is the infrastructure's: the caller must retry, never
+ * dead-letter the message it was handling.
+ */
+export function isMessageFault (err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 8; depth++) {
+    const type = (e as { type?: unknown }).type
+    if (typeof type === 'string' && messageFaults.has(type)) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
 }
 
 const noHeaders: Headers = Object.freeze({}) as Headers

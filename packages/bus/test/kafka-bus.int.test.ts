@@ -1,7 +1,9 @@
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { testEnvironment } from '@earshot/testing'
-import { createKafkaBus } from '../src/index.js'
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs'
+import { createKafkaBus, ProduceError } from '../src/index.js'
+import { isMessageFault } from '../src/kafka-bus.js'
 import { busContract } from './bus-contract.js'
 
 busContract('Kafka adapter (kafkajs, real broker)', {
@@ -27,4 +29,36 @@ busContract('Kafka adapter (kafkajs, real broker)', {
       },
     }
   },
+})
+
+describe('Kafka producer failures', () => {
+  test('a message the broker refuses as too large fails as non-retriable (poison), and the producer keeps working', async () => {
+    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-produce-faults' })
+    const topic = `produce-faults-${Date.now()}`
+    try {
+      await bus.ensureTopics([{ name: topic, partitions: 1, deadLetter: false, config: { 'max.message.bytes': '65536' } }])
+      const producer = bus.producer()
+      const refused = await producer.send(topic, [{ key: 'k', value: Buffer.alloc(200_000, 97) }]).then(() => undefined, (err: unknown) => err)
+      expect(refused).toBeInstanceOf(ProduceError)
+      expect(refused).toMatchObject({ code: 'BUS_ERR_PRODUCE', retriable: false })
+      expect(isMessageFault(refused)).toBe(true)
+      await producer.send(topic, [{ key: 'k', value: 'small' }])
+      const messages = await bus.readAll(topic, { timeoutMs: 10_000 })
+      expect(messages.map((m) => m.value.toString())).toEqual(['small'])
+      await producer.close()
+    } finally {
+      await bus.close()
+    }
+  })
+
+  // What kafkajs builds from a broker's error code (its typings take a plain Error).
+  const protocolError = (type: string, code: number): KafkaJSProtocolError =>
+    new KafkaJSProtocolError(Object.assign(new Error(type), { type, code, retriable: false }))
+
+  test('failures that are not the messages\' fault (broker gone, retries exhausted, lost producer state) are retriable', () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9')
+    expect(isMessageFault(new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 8, retryTime: 10_000 }))).toBe(false)
+    expect(isMessageFault(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45))).toBe(false)
+    expect(isMessageFault(protocolError('MESSAGE_TOO_LARGE', 10))).toBe(true)
+  })
 })
