@@ -63,7 +63,7 @@ export async function seedQueue (pool: Pool, tickets: number): Promise<void> {
 }
 
 async function startApiProcess (databaseUrl: string, rateLimit: number): Promise<{ port: number, stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(__dirname, 'api-server-process.ts'), databaseUrl, String(rateLimit)],
+  const child = spawn(process.execPath, [...(process.env.API_BENCH_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROFILE_DIR}`]), '--conditions=earshot-source', '--import', 'tsx', join(__dirname, 'api-server-process.ts'), databaseUrl, String(rateLimit)],
     { stdio: ['pipe', 'pipe', 'inherit'] })
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve)

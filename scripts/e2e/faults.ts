@@ -54,7 +54,7 @@ async function main (): Promise<void> {
   try {
     await migrate(pool)
     await bus.ensureTopics(topicNames.map((name) => ({ name, partitions: 6 })))
-    const env = serviceEnvironments({ kafkaBrokers: kafka.brokers, databaseUrl: postgres.url, redisUrl: redis.url, runId, tenants, brandIds: fake.brandIds, fakeXUrl: fake.url, workDir })
+    const env = serviceEnvironments({ kafkaBrokers: kafka.brokers, databaseUrl: postgres.url, redisUrl: redis.url, runId, tenants, brandIds: fake.brandIds, fakeXUrl: fake.url, workDir, logLevel: process.env.FAULTS_LOG_LEVEL })
     for (const name of serviceNames) {
       const service = new ServiceProcess(name, env[name])
       service.start()
@@ -78,6 +78,21 @@ async function main (): Promise<void> {
     }
     say('pipeline warm; traffic and faults begin')
 
+    // A kill between batches proves little: each consumer is killed while it works through a burst,
+    // once its output has started to grow, so uncommitted work is in flight (a build that commits
+    // offsets before the handler loses it, and the checks below fail).
+    const burst = Math.max(1000, Math.round(rate * 4))
+    const admin = bus.kafka.admin()
+    await admin.connect()
+    const classifiedCount = async (): Promise<number> => (await admin.fetchTopicOffsets(topics.mentionsClassified)).reduce((sum, p) => sum + Number(p.high), 0)
+    async function killMidBurst (name: ServiceName, output: () => Promise<number>): Promise<void> {
+      const before = await output()
+      posted.push(...await fake.add(burst))
+      const deadline = Date.now() + 30_000
+      while (await output() < before + burst / 10 && Date.now() < deadline) await sleep(20)
+      await services.get(name)!.restart('kill')
+      say(`  killed ${name} after ${(await output()) - before} of the burst's ${burst} had come out of it`)
+    }
     const poison = [
       { name: 'malformed JSON', value: Buffer.from('{"schemaVersion":1,"tenantId":') },
       { name: 'schema-invalid event', value: Buffer.from(JSON.stringify({ schemaVersion: 1, tenantId: tenants[0], id: 'x:1', text: 42 })) },
@@ -86,8 +101,8 @@ async function main (): Promise<void> {
     const poisonKeys = poison.map((p, i) => `${tenants[0]!}:poison-${runId}-${i}`)
     const faults: Fault[] = [
       { at: 0.08, name: 'kill -9 ingest-x and restart', run: async () => { await services.get('ingest-x')!.restart('kill') } },
-      { at: 0.18, name: 'kill -9 classifier and restart', run: async () => { await services.get('classifier')!.restart('kill') } },
-      { at: 0.28, name: 'kill -9 router and restart', run: async () => { await services.get('router')!.restart('kill') } },
+      { at: 0.18, name: `kill -9 classifier mid-batch (during a burst of ${burst}) and restart`, run: async () => { await killMidBurst('classifier', classifiedCount) } },
+      { at: 0.28, name: `kill -9 router mid-batch (during a burst of ${burst}) and restart`, run: async () => { await killMidBurst('router', stored) } },
       {
         at: 0.38,
         name: 'inject poison messages into mentions.v1',
@@ -131,14 +146,19 @@ async function main (): Promise<void> {
     await pending
     say(`all ${posted.length} mentions posted in ${Math.round((Date.now() - begin) / 1000)} s; waiting for the pipeline to catch up`)
 
+    // Up to 5 minutes, but a pipeline that stored nothing for 90 s has stalled (or lost the rest).
     const drainDeadline = Date.now() + 300_000
     let last = -1
+    let progressAt = Date.now()
     for (;;) {
       const n = await stored()
       if (n >= posted.length) break
-      if (n !== last) say(`${n}/${posted.length} mentions stored`)
+      if (n !== last) {
+        say(`${n}/${posted.length} mentions stored`)
+        progressAt = Date.now()
+      }
       last = n
-      if (Date.now() > drainDeadline) break
+      if (Date.now() > drainDeadline || Date.now() - progressAt > 90_000) break
       await sleep(1000)
     }
     // Let the relay publish the last events.
@@ -213,8 +233,9 @@ async function main (): Promise<void> {
       const which = poison[poisonKeys.indexOf(message.key ?? '')]?.name ?? '?'
       check(info.error.length > 0 && info.topic === topics.mentions, `dead letter for the ${which} has a reason: ${info.errorCode} ${info.error.slice(0, 120)}`)
     }
-    const restarts = [...services.values()].map((s) => `${s.name} ×${s.restarts}`).join(', ')
+    const restarts = [...services.values()].map((s) => `${s.name} ×${s.restarts}${s.crashes > 0 ? ` (+${s.crashes} by the supervisor after exiting by itself)` : ''}`).join(', ')
     say(`services restarted: ${restarts}`)
+    await admin.disconnect()
   } finally {
     for (const service of services.values()) await service.stop(10_000)
     await bus.close().catch(() => {})

@@ -27,13 +27,21 @@ export function sampleResources (pid: number): ResourceSample | undefined {
   }
 }
 
-/** One service's process: started, killed with SIGKILL or stopped with SIGTERM, and started again with the same environment. */
+/**
+ * One service's process: started, killed with SIGKILL or stopped with SIGTERM, and started again
+ * with the same environment. Like Kubernetes or compose's `restart: unless-stopped`, a process that
+ * exits on its own (e.g. it fails fast because the broker is down at start-up) is started again
+ * after a pause, so a fault suite measures the services, not an absent supervisor.
+ */
 export class ServiceProcess {
   private child: ChildProcess | undefined
   private exited: Promise<number | null> = Promise.resolve(null)
+  private respawn: NodeJS.Timeout | undefined
   restarts = 0
+  /** Exits nobody asked for. */
+  crashes = 0
 
-  constructor (readonly name: ServiceName, private readonly env: Record<string, string>) {}
+  constructor (readonly name: ServiceName, private readonly env: Record<string, string>, private readonly respawnAfterMs = 2_000) {}
 
   get pid (): number | undefined { return this.child?.pid }
 
@@ -44,25 +52,41 @@ export class ServiceProcess {
       stdio: ['ignore', 'inherit', 'inherit'],
     })
     this.child = child
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      if (this.child === child) {
+        // Not killed or stopped by us: supervise.
+        this.child = undefined
+        this.crashes++
+        process.stderr.write(`[supervisor] ${this.name} exited by itself (${signal ?? `code ${String(code)}`}); starting it again in ${this.respawnAfterMs} ms\n`)
+        this.respawn = setTimeout(() => { this.respawn = undefined; this.start() }, this.respawnAfterMs)
+      }
+      resolve(code)
+    }))
+  }
+
+  /** Takes the process out of supervision, so its exit is not answered with a restart. */
+  private release (): ChildProcess | undefined {
+    if (this.respawn !== undefined) { clearTimeout(this.respawn); this.respawn = undefined }
+    const child = this.child
+    this.child = undefined
+    return child
   }
 
   async kill (): Promise<void> {
-    if (this.child === undefined) return
-    this.child.kill('SIGKILL')
+    const child = this.release()
+    if (child === undefined) return
+    child.kill('SIGKILL')
     await this.exited
-    this.child = undefined
   }
 
   /** SIGTERM: the service drains and exits; SIGKILL after the grace period. */
   async stop (graceMs = 30_000): Promise<void> {
-    const child = this.child
+    const child = this.release()
     if (child === undefined) return
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
     await this.exited
     clearTimeout(timer)
-    this.child = undefined
   }
 
   async restart (how: 'kill' | 'stop' = 'kill'): Promise<void> {
