@@ -28,6 +28,9 @@ export function createOutboxRelay (options: OutboxRelayOptions) {
   const log = options.logger.child({ component: 'outbox-relay' })
   const abort = new AbortController()
   let wakeup: AbortController | undefined
+  // Set by wake() at any time, so a wake that arrives while a batch is being published is not lost
+  // (it would otherwise leave the new events waiting a whole idle period).
+  let woken = false
   let loop: Promise<void> | undefined
   let published = 0
 
@@ -50,10 +53,11 @@ export function createOutboxRelay (options: OutboxRelayOptions) {
   async function run (): Promise<void> {
     let failures = 0
     while (!abort.signal.aborted) {
+      woken = false
       try {
         const sent = await relayOnce()
         failures = 0
-        if (sent === batchSize) continue
+        if (sent === batchSize || woken) continue
       } catch (err) {
         failures++
         log.error({ err, failures }, 'publishing the outbox failed; retrying')
@@ -70,7 +74,10 @@ export function createOutboxRelay (options: OutboxRelayOptions) {
     relayOnce,
     start (): void { loop ??= run() },
     /** Cuts the idle wait short: new events are waiting. */
-    wake (): void { wakeup?.abort() },
+    wake (): void {
+      woken = true
+      wakeup?.abort()
+    },
     async stop (): Promise<void> {
       abort.abort()
       await loop

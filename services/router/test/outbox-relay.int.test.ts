@@ -1,4 +1,4 @@
-import { createKafkaBus, type KafkaBus } from '@earshot/bus'
+import { createKafkaBus, type KafkaBus, type Producer } from '@earshot/bus'
 import { topics } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
 import { createPool, createTicketRepository, migrate, type Pool, type TicketRow } from '@earshot/store'
@@ -91,6 +91,43 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     for (let t = 0; t < 5; t++) {
       const sequences = events.filter((e) => e.ticketId === `tkt_${t}`).map((e) => e.sequence)
       expect(sequences).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+    }
+  })
+  test('a wake while a batch is being published is not lost: the next events go out without waiting the idle period', async () => {
+    const first = uniqueName('relay3').toLowerCase()
+    const second = uniqueName('relay4').toLowerCase()
+    await writeEvents(first, 1, 1)
+    const real = bus.producer()
+    let release = (): void => {}
+    const gate = new Promise<void>((resolve) => { release = resolve })
+    let sends = 0
+    let sending = (): void => {}
+    const firstSend = new Promise<void>((resolve) => { sending = resolve })
+    // The first publish blocks until the test has written more events and woken the relay.
+    const producer: Producer = {
+      send: async (topic, messages) => {
+        if (++sends === 1) {
+          sending()
+          await gate
+        }
+        await real.send(topic, messages)
+      },
+      flush: async () => { await real.flush() },
+      close: async () => { await real.close() },
+    }
+    const relay = createOutboxRelay({ pool, producer, logger, idleMs: 60_000 })
+    relay.start()
+    try {
+      await firstSend
+      await writeEvents(second, 1, 1)
+      relay.wake()
+      release()
+      await waitFor(async () => (await published(second)).length === 1, { timeoutMs: 10_000, message: 'the event written during the first publish' })
+      expect(await published(first)).toHaveLength(1)
+    } finally {
+      release()
+      await relay.stop()
+      await real.close()
     }
   })
 })
