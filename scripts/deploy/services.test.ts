@@ -161,3 +161,19 @@ test('ingest-mastodon gets the access-token variable every example Mastodon sour
       .toEqual({ variable, compose: true, k8s: true })
   }
 })
+
+test('the router starts with an X user token wherever it is deployed: compose and Kubernetes give it REDIS_URL with the token', () => {
+  const composeService = Object.values(compose.services).find((s) => serviceOfCommand(commandOf(s)) === 'router')
+  const composeEnv = environmentOf(composeService ?? {}, { ...exampleDotenv(), ROUTER_X_USER_TOKEN: 'user-token' })
+  expect(composeEnv.ROUTER_X_USER_TOKEN).toBe('user-token')
+  expect(configProblems('router', composeEnv)).toEqual([])
+  const base = render('k8s/base')
+  const replies: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'earshot-x-replies' }, stringData: { ROUTER_X_USER_TOKEN: 'user-token' } }
+  const withToken = [...objectsOfKind(base, 'Secret'), replies]
+  const container = objectsOfKind<IDeployment & K8sObject>(base, 'Deployment')
+    .flatMap((d) => d.spec?.template.spec?.containers ?? [])
+    .find((c) => serviceOfCommand(c.command ?? []) === 'router')
+  const k8sEnv = container === undefined ? {} : containerEnvironment(container, base, withToken)
+  expect(k8sEnv.ROUTER_X_USER_TOKEN).toBe('user-token')
+  expect(configProblems('router', k8sEnv)).toEqual([])
+})

@@ -4,9 +4,9 @@ import {
   createIngestMetrics, type ReconnectPolicy, type SourceDefinition, SourcePoller, type SourcePollerOptions, StreamRunner, type StreamSource,
 } from '@earshot/ingest'
 import type { Logger, Metrics } from '@earshot/observability'
+import type { XClient } from '@earshot/platform-x'
 import type { Config } from './config.js'
 import { createXConnector, parseXSourceSettings } from './x-connector.js'
-import type { XClient } from './x-client.js'
 import { createXBackfillConnector, createXStreamConnector, type XStreamSource } from './x-stream.js'
 
 export interface AppDeps {

@@ -5,7 +5,7 @@ export const configSchema = z.object({
   // Kafka
   ...kafkaEnv,
   KAFKA_CLIENT_ID: z.string().default('earshot-ingest-x'),
-  // Redis (checkpoints, dedupe, reply claims)
+  // Redis (checkpoints, dedupe)
   ...redisEnv,
   // Observability
   ...observabilityEnv,

@@ -1,9 +1,8 @@
 import { AppError } from '@earshot/errors'
 
+// The reply errors (PLATFORMX_ERR_REPLY_*) moved to @earshot/platform-x with the reply sender.
 export const errorCodes = [
   'INGESTX_ERR_SOURCE_SETTINGS',
-  'INGESTX_ERR_REPLY_FAILED',
-  'INGESTX_ERR_REPLY_IN_DOUBT',
 ] as const
 
 export type ErrorCode = typeof errorCodes[number]
@@ -14,30 +13,5 @@ export class IngestXError extends AppError<ErrorCode> {}
 export class SourceSettingsError extends IngestXError {
   constructor (message: string, cause?: unknown) {
     super('INGESTX_ERR_SOURCE_SETTINGS', message, { retriable: false, cause })
-  }
-}
-
-/** X refused or failed the reply and it was certainly not posted; the claim was released, so a retry may post it. */
-export class ReplyFailedError extends IngestXError {
-  readonly status: number | undefined
-  /** Epoch ms before which X will refuse another post (429). */
-  readonly resetAt: number | undefined
-  constructor (message: string, options: { retriable: boolean, status?: number, resetAt?: number, cause?: unknown }) {
-    super('INGESTX_ERR_REPLY_FAILED', message, { retriable: options.retriable, cause: options.cause })
-    this.status = options.status
-    this.resetAt = options.resetAt
-  }
-}
-
-/**
- * An earlier attempt for this (tenant, ticket, action) claimed the reply but stored no result: it is
- * still sending, or died (or lost the response) after X may have posted. Not retried automatically;
- * a moderator checks the thread on X and clears the claim if nothing was posted.
- */
-export class ReplyInDoubtError extends IngestXError {
-  readonly replyKey: string
-  constructor (replyKey: string, cause?: unknown) {
-    super('INGESTX_ERR_REPLY_IN_DOUBT', `reply ${replyKey} was claimed by an earlier attempt that stored no result; check X before retrying`, { retriable: false, cause })
-    this.replyKey = replyKey
   }
 }

@@ -4,9 +4,9 @@ import { loadConfigOrExit } from '@earshot/config'
 import { topics } from '@earshot/contracts'
 import { loadSourcesFile } from '@earshot/ingest'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
+import { createXClient } from '@earshot/platform-x'
 import { createApp } from './app.js'
 import { configSchema } from './config.js'
-import { createXClient } from './x-client.js'
 
 const config = loadConfigOrExit(configSchema)
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'ingest-x' })

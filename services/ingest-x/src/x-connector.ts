@@ -1,10 +1,10 @@
 import type { PollContext, PollingConnector, PollPage } from '@earshot/ingest'
 import { RateLimitedError, SourceRejectedError, SourceUnavailableError } from '@earshot/ingest'
+import { networkCause, type XClient } from '@earshot/platform-x'
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2'
 import { z } from 'zod'
 import { SourceSettingsError } from './errors.js'
 import { normaliseTweet, usersById } from './normalise.js'
-import { networkCause, type XClient } from './x-client.js'
 
 export const xSourceSettingsSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mentions'), userId: z.string().regex(/^[0-9]{1,19}$/, 'expected the numeric X user id of the brand account') }),

@@ -3,9 +3,9 @@ import {
   type IngestItem, type PollingConnector, type PollPage, SourceUnavailableError,
   type StreamContext, type StreamEvent, type StreamingConnector, type StreamMalformed,
 } from '@earshot/ingest'
+import type { XClient } from '@earshot/platform-x'
 import { ETwitterStreamEvent, type TweetStream, type TweetV2SingleStreamResult } from 'twitter-api-v2'
 import { normaliseTweet, usersById } from './normalise.js'
-import type { XClient } from './x-client.js'
 import { createXConnector, mapXError, tweetFields, userFields } from './x-connector.js'
 
 /** One filtered-stream rule of one source, as configured. */

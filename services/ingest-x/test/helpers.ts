@@ -3,9 +3,9 @@ import { type Cache, createRedisCache } from '@earshot/cache'
 import { decodeEvent, type Mention, topics } from '@earshot/contracts'
 import type { SourceDefinition } from '@earshot/ingest'
 import { createLogger, createMetrics, type Metrics } from '@earshot/observability'
+import { createXClient } from '@earshot/platform-x'
 import { type FakeX, type FakeXOptions, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
 import { type App, createApp } from '../src/app.js'
-import { createXClient } from '../src/x-client.js'
 
 export const brandUserId = '1000'
 export const logger = createLogger({ level: 'silent', name: 'ingest-x-test' })

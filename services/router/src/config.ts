@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { duration, int, kafkaEnv, observabilityEnv, postgresEnv, redisEnv } from '@earshot/config'
+import { duration, int, kafkaEnv, observabilityEnv, postgresEnv, redisEnv, url } from '@earshot/config'
 
 export const routerConfigSchema = z.object({
   // Kafka
@@ -13,7 +13,7 @@ export const routerConfigSchema = z.object({
   ROUTER_SESSION_TIMEOUT: duration().default(30_000),
   // Postgres
   ...postgresEnv,
-  // Redis: the sliding windows of spike detection; without REDIS_URL spikes are not detected.
+  // Redis: the sliding windows of spike detection and the claims that keep X replies to one post; without REDIS_URL spikes are not detected.
   REDIS_URL: redisEnv.REDIS_URL.optional(),
   REDIS_KEY_PREFIX: redisEnv.REDIS_KEY_PREFIX,
   // Triage
@@ -23,8 +23,24 @@ export const routerConfigSchema = z.object({
   ROUTER_REOPEN_WINDOW: duration().default(72 * 60 * 60 * 1000),
   // How often due follow-ups and SLA checks are looked for.
   ROUTER_SCHEDULER_INTERVAL: duration().default(1000),
+  // X
+  // OAuth 2.0 user-context access token (scope tweet.write) of the brand account that posts auto acknowledgements; app-only
+  // bearer tokens (ingest-x's X_BEARER_TOKEN) cannot post. Unset: X tickets' auto acknowledgements are left for a moderator.
+  ROUTER_X_USER_TOKEN: z.string().min(1).describe('an OAuth 2.0 user-context access token with tweet.write (app-only bearer tokens cannot post)').optional(),
+  // Only tests and proxies change it; any other value is used as `<base>/2/`.
+  X_API_BASE_URL: url(['http', 'https']).default('https://api.x.com'),
+  // A reply not answered by then is "in doubt" (X may have posted it) and is not sent again.
+  X_REQUEST_TIMEOUT: duration().default(15_000),
   // Observability
   ...observabilityEnv,
+}).superRefine((config, ctx) => {
+  if (config.ROUTER_X_USER_TOKEN !== undefined && config.REDIS_URL === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message: 'required when ROUTER_X_USER_TOKEN is set: X replies are claimed in Redis so that each is posted once; set REDIS_URL or unset ROUTER_X_USER_TOKEN',
+    })
+  }
 })
 
 export type RouterConfig = z.output<typeof routerConfigSchema>

@@ -6,6 +6,7 @@ import { createPool } from '@earshot/store'
 import { createRouterApp } from './app.js'
 import { routerConfigSchema } from './config.js'
 import { createPolicyBook, loadPolicyDirectory } from './policy-book.js'
+import { createReplySenders } from './reply-senders.js'
 
 async function main (): Promise<void> {
   const config = loadConfigOrExit(routerConfigSchema)
@@ -21,6 +22,7 @@ async function main (): Promise<void> {
   const cache = config.REDIS_URL === undefined ? undefined : createRedisCache({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger })
   if (cache !== undefined) shutdown.register('redis', async () => { await cache.close() })
   const policies = config.ROUTER_POLICIES_DIR === undefined ? createPolicyBook() : loadPolicyDirectory(config.ROUTER_POLICIES_DIR)
+  const replySenders = createReplySenders(config, cache)
 
   const app = createRouterApp({
     bus,
@@ -33,6 +35,7 @@ async function main (): Promise<void> {
     schedulerIntervalMs: config.ROUTER_SCHEDULER_INTERVAL,
     groupId: config.ROUTER_GROUP_ID,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT,
+    replySenders,
     ...(cache === undefined ? {} : { cache }),
   })
   const health = createHealthServer({
@@ -51,7 +54,8 @@ async function main (): Promise<void> {
     health.setNotReady()
     await app.stop()
   })
-  logger.info({ policies: policies.tenants(), port: config.HTTP_PORT }, 'router ready')
+  // Auto acknowledgements on platforms without a sender end as state "no_sender", for a moderator.
+  logger.info({ policies: policies.tenants(), replySenders: Object.keys(replySenders), port: config.HTTP_PORT }, 'router ready')
 }
 
 main().catch((err: unknown) => {

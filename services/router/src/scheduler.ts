@@ -1,10 +1,14 @@
 import { sleep } from '@earshot/bus'
 import type { Platform } from '@earshot/contracts'
+import { errorCode, errorMessage, isRetriable } from '@earshot/errors'
 import type { Logger } from '@earshot/observability'
 import { createTicketRepository, type Pool, ticketEventBuilders, withTransaction } from '@earshot/store'
 import { fireSchedule } from './domain/fire-schedule.js'
 
-/** Posts an acknowledgement on the platform; idempotent per (tenant, ticket, action). */
+/**
+ * Posts an acknowledgement on the platform; idempotent per (tenant, ticket, action). A retriable error returns the
+ * schedule to pending; any other leaves the acknowledgement in state "failed" (with the error's code) for a moderator.
+ */
 export interface ReplySender {
   reply: (request: { tenantId: string, ticketId: string, actionId: string, inReplyToMentionId: string, text: string }) => Promise<{ replyId: string }>
 }
@@ -52,16 +56,27 @@ export function createScheduler (options: SchedulerOptions) {
             next = { ...ticket, details: { ...ticket.details, acknowledgement: { ...acknowledgement, state: 'no_sender' } } }
             log.warn({ tenantId: ticket.tenantId, ticketId: ticket.id, platform: ticket.platform }, 'no reply sender for this platform; acknowledgement left for a moderator')
           } else {
-            const { replyId } = await sender.reply({
+            const sent = await sender.reply({
               tenantId: ticket.tenantId, ticketId: ticket.id, actionId: outcome.reply.actionId, inReplyToMentionId: outcome.reply.mentionId, text: outcome.reply.text,
+            }).catch((err: unknown) => {
+              // Rethrowing rolls the whole batch back to pending, to be fired again next tick: right for a transient failure,
+              // but a reply that cannot succeed (refused, or in doubt after a lost response) would then hold back every
+              // schedule due with it, forever. It is left for a moderator instead.
+              if (isRetriable(err)) throw err
+              log.error({ err, tenantId: ticket.tenantId, ticketId: ticket.id, platform: ticket.platform }, 'acknowledgement not sent; left for a moderator')
+              return { error: { code: errorCode(err), message: errorMessage(err) } }
             })
-            next = {
-              ...ticket,
-              status: ticket.status === 'open' ? 'acknowledged' : ticket.status,
-              updatedAt: at,
-              details: { ...ticket.details, respondedAt: at.toISOString(), acknowledgement: { ...acknowledgement, state: 'sent', replyId } },
+            if ('error' in sent) {
+              next = { ...ticket, details: { ...ticket.details, acknowledgement: { ...acknowledgement, state: 'failed', error: sent.error } } }
+            } else {
+              next = {
+                ...ticket,
+                status: ticket.status === 'open' ? 'acknowledged' : ticket.status,
+                updatedAt: at,
+                details: { ...ticket.details, respondedAt: at.toISOString(), acknowledgement: { ...acknowledgement, state: 'sent', replyId: sent.replyId } },
+              }
+              types.push('ticket.acknowledged')
             }
-            types.push('ticket.acknowledged')
           }
         }
         if (outcome.skipped !== undefined) {

@@ -1,9 +1,10 @@
-import type { Cache } from '@earshot/cache'
-import type { FakeX } from '@earshot/testing'
+import { type Cache, createRedisCache } from '@earshot/cache'
+import { type FakeX, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
 import { ReplyFailedError, ReplyInDoubtError } from '../src/errors.js'
 import { createReplySender, type ReplySender } from '../src/reply-sender.js'
 import { createXClient } from '../src/x-client.js'
-import { brandUserId, fakeX, redisCache } from './helpers.js'
+
+const brandUserId = '1000'
 
 describe('reply sender against the fake X API and real Redis', () => {
   let x: FakeX
@@ -12,8 +13,11 @@ describe('reply sender against the fake X API and real Redis', () => {
   let target: string
 
   beforeEach(async () => {
-    x = await fakeX()
-    cache = redisCache('replies')
+    x = await startFakeX({ bearerToken: 'test-bearer', ownUserId: brandUserId })
+    x.state.addUser({ id: brandUserId, username: 'AcmeRail', name: 'Acme Rail', verified: true })
+    x.state.addUser({ id: '2001', username: 'customer_1', name: 'Customer 1' })
+    const env = testEnvironment()
+    cache = createRedisCache({ url: env.redisUrl, prefix: `${env.redisKeyPrefix}${uniqueName('replies')}:` })
     sender = createReplySender({ client: createXClient({ bearerToken: 'test-bearer', baseUrl: x.url }), cache, requestTimeoutMs: 2_000 })
     target = x.state.addTweet({ text: '@AcmeRail my train is late', author: '2001', mentions: [brandUserId] }).id
   })
@@ -54,14 +58,14 @@ describe('reply sender against the fake X API and real Redis', () => {
   test('a lost response leaves the reply in doubt: later calls refuse rather than post a second time', async () => {
     x.state.failNext({ kind: 'drop-response' })
     await expect(sender.reply(request('ack'))).rejects.toBeInstanceOf(ReplyInDoubtError)
-    await expect(sender.reply(request('ack'))).rejects.toMatchObject({ code: 'INGESTX_ERR_REPLY_IN_DOUBT' })
+    await expect(sender.reply(request('ack'))).rejects.toMatchObject({ code: 'PLATFORMX_ERR_REPLY_IN_DOUBT' })
     expect(x.state.posts()).toHaveLength(1)
     expect(x.state.requests('/2/tweets')).toHaveLength(1)
   })
 
   test('a 503 or 429 proves nothing was posted: the claim is released and a retry posts once', async () => {
     x.state.failNext({ kind: 'unavailable', status: 503 })
-    await expect(sender.reply(request('ack'))).rejects.toMatchObject({ code: 'INGESTX_ERR_REPLY_FAILED', retriable: true, status: 503 })
+    await expect(sender.reply(request('ack'))).rejects.toMatchObject({ code: 'PLATFORMX_ERR_REPLY_FAILED', retriable: true, status: 503 })
     x.state.failNext({ kind: 'rate-limit', resetAt: Date.now() + 60_000 })
     const limited = await sender.reply(request('ack')).catch((err: unknown) => err)
     expect(limited).toBeInstanceOf(ReplyFailedError)
@@ -74,7 +78,7 @@ describe('reply sender against the fake X API and real Redis', () => {
   test('a refused reply (401) is not retriable and releases the claim', async () => {
     const client = createXClient({ bearerToken: 'wrong', baseUrl: x.url })
     const refused = createReplySender({ client, cache })
-    await expect(refused.reply(request('ack'))).rejects.toMatchObject({ code: 'INGESTX_ERR_REPLY_FAILED', retriable: false, status: 401 })
+    await expect(refused.reply(request('ack'))).rejects.toMatchObject({ code: 'PLATFORMX_ERR_REPLY_FAILED', retriable: false, status: 401 })
     expect((await sender.reply(request('ack'))).posted).toBe(true)
   })
 })
