@@ -182,11 +182,17 @@ export function createTicketRepository () {
           assignments.map((a) => JSON.stringify(a.decision))])
     },
 
-    /** Open tickets per tenant (the brand queue size, for overspill rules). */
-    async openTicketCounts (q: Queryable, tenantIds: string[]): Promise<Map<string, number>> {
+    /**
+     * Open tickets per tenant (the brand queue size, for overspill rules), each counted only up to its
+     * limit: a busy tenant's whole queue is not counted again for every batch. Limit 0: not counted.
+     */
+    async openTicketCounts (q: Queryable, limits: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+      const wanted = [...limits].filter(([, limit]) => limit > 0)
+      if (wanted.length === 0) return new Map()
       const { rows } = await q.query<{ tenant_id: string, open: string }>(
-        `SELECT tenant_id, count(*) AS open FROM tickets
-         WHERE tenant_id = ANY($1::text[]) AND status <> ALL($2::text[]) GROUP BY tenant_id`, [tenantIds, CLOSED])
+        `SELECT c.tenant_id, (SELECT count(*) FROM (SELECT 1 FROM tickets t
+           WHERE t.tenant_id = c.tenant_id AND t.status <> ALL($3::text[]) LIMIT c.cap) open_tickets) AS open
+         FROM unnest($1::text[], $2::int[]) AS c(tenant_id, cap)`, [wanted.map(([tenantId]) => tenantId), wanted.map(([, limit]) => limit), CLOSED])
       return new Map(rows.map((r) => [r.tenant_id, Number(r.open)]))
     },
 

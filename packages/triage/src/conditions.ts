@@ -7,6 +7,8 @@ export interface ConditionContext {
   mention: ClassifiedMention
   conversation: ConversationState
   queueSize: number
+  /** The queue was counted only up to `queueSize`. */
+  queueSizeIsLowerBound?: boolean
   inBusinessHours: boolean
   weekday: Weekday
   lists: Readonly<Record<string, readonly string[]>>
@@ -191,7 +193,7 @@ export function evaluateCondition (condition: Condition, context: ConditionConte
     case 'queue': {
       const over = condition.queue?.over ?? 0
       const passed = context.queueSize > over
-      return { kind, passed, detail: `queue ${context.queueSize} > ${over} ${mark(passed)}` }
+      return { kind, passed, detail: `queue ${context.queueSizeIsLowerBound === true ? '≥ ' : ''}${context.queueSize} > ${over} ${mark(passed)}` }
     }
     default:
       return assertNever(kind, 'condition kind')

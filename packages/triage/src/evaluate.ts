@@ -20,6 +20,8 @@ export interface TriageInput {
   }
   /** Open tickets in the brand's queue, for overspill. */
   queueSize?: number
+  /** `queueSize` is where counting stopped (`queueCountLimit`): the queue holds at least that many. */
+  queueSizeIsLowerBound?: boolean
 }
 
 export interface AppliedAction {
@@ -117,6 +119,7 @@ export function evaluate (policy: Policy, input: TriageInput, now: Date): Decisi
     mention,
     conversation: conversation.state,
     queueSize,
+    queueSizeIsLowerBound: input.queueSizeIsLowerBound ?? false,
     inBusinessHours: coverage.inBusinessHours,
     weekday: calendar.weekday(now),
     lists: document.lists,

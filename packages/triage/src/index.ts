@@ -6,5 +6,6 @@ export { type ErrorCode, errorCodes, formatPolicyIssue, NoBusinessTimeError, Pol
 export { type Acknowledgement, type AppliedAction, type Decision, evaluate, type Notification, type RuleTrace, type ScheduledItem, type TriageInput } from './evaluate.js'
 export { formatPath, loadPolicy, type ParsePolicyResult, parsePolicy, type Policy } from './policy.js'
 export * from './policy-schema.js'
+export { queueCountLimit } from './queue-count.js'
 export { addOnClock, elapsedOnClock, type SlaBudget, slaBudget, type SlaDeadline, slaDeadlines, type SlaState, slaState } from './sla.js'
 export { renderTemplate, type TemplateValues, type TemplateVariable, templatePlaceholders, templateVariables } from './template.js'

@@ -1,6 +1,6 @@
 import type { ClassifiedMention } from '@earshot/contracts'
 import { createTicketRepository, type MentionRow, type NewSchedule, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
-import { evaluate } from '@earshot/triage'
+import { evaluate, type Policy, queueCountLimit } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
 import { incidentGroupingKey, type SpikeDetector } from './spike-detector.js'
@@ -46,6 +46,12 @@ export function createTicketWriter (options: TicketWriterOptions) {
   const repo = createTicketRepository()
   const now = options.now ?? (() => new Date())
   const reopenWindowMs = options.reopenWindowMs ?? 72 * 60 * 60 * 1000
+  const countLimits = new WeakMap<Policy, number>()
+  const countLimitOf = (policy: Policy): number => {
+    let limit = countLimits.get(policy)
+    if (limit === undefined) countLimits.set(policy, limit = queueCountLimit(policy))
+    return limit
+  }
 
   async function writeBatch (mentions: ClassifiedMention[]): Promise<WriteResult> {
     const at = now()
@@ -74,7 +80,9 @@ export function createTicketWriter (options: TicketWriterOptions) {
       }
       const mentionIds = await repo.mentionIdsOf(tx, [...active.values()].map((t) => ({ tenantId: t.tenantId, ticketId: t.id })))
       const incidents = options.spikes === undefined ? new Map<string, string>() : await options.spikes.observe(tx, todo, at)
-      const queue = await repo.openTicketCounts(tx, [...new Set(todo.map((m) => m.tenantId))])
+      // Counted only as far as each tenant's policy compares the queue (not at all for most policies).
+      const limits = new Map(todo.map((m) => [m.tenantId, countLimitOf(options.policies.policyFor(m.tenantId))]))
+      const queue = await repo.openTicketCounts(tx, limits)
 
       const created = new Map<string, TicketRow>()
       const changed = new Map<string, TicketRow>()
@@ -91,6 +99,7 @@ export function createTicketWriter (options: TicketWriterOptions) {
             ? {}
             : { conversation: { state: conversationState(current), priority: current.priority, tags: current.tags, ...(current.team === null ? {} : { team: current.team }) } }),
           queueSize: queue.get(mention.tenantId) ?? 0,
+          queueSizeIsLowerBound: (limits.get(mention.tenantId) ?? 0) > 0 && (queue.get(mention.tenantId) ?? 0) >= (limits.get(mention.tenantId) ?? 0),
         }, at)
         const change = ticketChange(current, mention, decision, at)
         const { ticket } = change

@@ -145,4 +145,24 @@ describe('ticket writer on real PostgreSQL', () => {
     const { rows } = await pool.query<{ tenant_id: string }>('SELECT tenant_id FROM tickets ORDER BY tenant_id')
     expect(rows.map((r) => r.tenant_id)).toEqual(['acme-rail', 'burger-co'])
   })
+  test('overspill counts the brand queue only as far as the policy compares it, and decides as the full count would', async () => {
+    const tenantId = 'overspill-brand'
+    const overspill = policy.replace('coverage: { in_hours: brand, out_of_hours: agency }', 'coverage: { in_hours: brand, out_of_hours: agency, overspill: { queue_over: 2, to: agency } }')
+      .replace('rules:\n', 'rules:\n  - name: busy queue\n    when: { queue: { over: 2 } }\n    then: [ { tag: [overspill] } ]\n')
+    const monday = new Date('2026-11-23T10:00:05Z') // in business hours
+    const overspillWriter = createTicketWriter({ pool, policies: createPolicyBook({ [tenantId]: overspill }), now: () => monday })
+    // Five conversations, one batch each: the queue holds 0, 1, 2, 3 and 4 open tickets when each is triaged.
+    for (let n = 0; n < 5; n++) {
+      await overspillWriter.writeBatch([mention(600 + n, { tenantId, conversationId: `x:busy-${n}`, receivedAt: monday.toISOString() })])
+    }
+    const { rows } = await pool.query<{ conversation_id: string, who: string, tags: string[], detail: string | null }>(
+      `SELECT t.conversation_id, t.details -> 'coverage' ->> 'who' AS who, t.tags,
+         m.decision -> 'explanation' -> 'rules' -> 0 -> 'condition' ->> 'detail' AS detail
+       FROM tickets t JOIN mentions m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
+       WHERE t.tenant_id = $1 ORDER BY t.conversation_id`, [tenantId])
+    expect(rows.map((r) => r.who)).toEqual(['brand', 'brand', 'brand', 'agency', 'agency'])
+    expect(rows.map((r) => r.tags.includes('overspill'))).toEqual([false, false, false, true, true])
+    // Counting stops at 3 (one past the largest threshold), so the fifth saw "at least 3", not 4.
+    expect(rows.map((r) => r.detail)).toEqual(['queue 0 > 2 ✗', 'queue 1 > 2 ✗', 'queue 2 > 2 ✗', 'queue ≥ 3 > 2 ✓', 'queue ≥ 3 > 2 ✓'])
+  })
 })
