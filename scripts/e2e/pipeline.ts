@@ -46,7 +46,9 @@ export class ServiceProcess {
   get pid (): number | undefined { return this.child?.pid }
 
   start (): void {
-    const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(repoRoot, 'services', this.name, 'src', 'main.ts')], {
+    // E2E_PROFILE_DIR: a V8 CPU profile per service, written when it exits (for finding where a stage spends its time).
+    const profile = process.env.E2E_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(process.env.E2E_PROFILE_DIR, this.name)}`]
+    const child = spawn(process.execPath, [...profile, '--conditions=earshot-source', '--import', 'tsx', join(repoRoot, 'services', this.name, 'src', 'main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'inherit', 'inherit'],
