@@ -1,6 +1,7 @@
 export { type BusinessCalendar, type BusinessInterval, type CalendarSpec, createBusinessCalendar, isValidTimezone, parseSpans, type Span, type Weekday, weekdays } from './calendar.js'
 export { type ConditionContext, type ConditionTrace, evaluateCondition, formatConditionTrace } from './conditions.js'
 export { type CoverageDecision, type CoverageReason, decideCoverage, handoverAt } from './coverage.js'
+export { defaultPolicyYaml } from './default-policy.js'
 export { formatDuration, formatDurationShort, parseDuration } from './duration.js'
 export { type ErrorCode, errorCodes, formatPolicyIssue, NoBusinessTimeError, PolicyError, type PolicyIssue, TriageArgumentError } from './errors.js'
 export { type Acknowledgement, type AppliedAction, type Decision, evaluate, type Notification, type RuleTrace, type ScheduledItem, type TriageInput } from './evaluate.js'

@@ -4,7 +4,7 @@ import { createMemoryCache } from '@earshot/cache'
 import { loadConfigOrExit } from '@earshot/config'
 import { createMentionClassifier } from '@earshot/nlp'
 import { createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
-import { createPolicyBook } from '@earshot/router'
+import { createPolicyBook, createStoredPolicyBook } from '@earshot/router'
 import { createPool, migrate, startEmbeddedPostgres } from '@earshot/store'
 import { mountApi } from './api-mount.js'
 import { createAllInOneApp } from './app.js'
@@ -55,6 +55,10 @@ async function main (): Promise<void> {
   const to = Math.min(mentions.length, config.EARSHOT_LIMIT ?? mentions.length)
   const from = await firstUnstoredIndex(pool, mentions.slice(0, to))
   const api = await mountApi({ pool, bus, logger, metrics, now })
+  // What is published in the console reaches the router within two seconds.
+  const policies = createStoredPolicyBook({ pool, base: createPolicyBook(demoPolicies()), logger, refreshMs: 2_000 })
+  await policies.start()
+  shutdown.register('policies', async () => { await policies.stop() })
   shutdown.register('api', api.close)
   const progress = createReplayProgress(to, from, { tty: process.stdout.isTTY === true, write: (line) => process.stdout.write(line) })
   const app = createAllInOneApp({
@@ -65,7 +69,7 @@ async function main (): Promise<void> {
     logger,
     metrics,
     now,
-    policies: createPolicyBook(demoPolicies()),
+    policies,
     replySenders: demoReplySenders(logger),
     fallback: api.handle,
     sample: { file: sampleFile, mentions, ratePerSecond: config.EARSHOT_RATE, from, to, onProgress: (position) => progress.update(position) },

@@ -19,6 +19,8 @@ export const routerConfigSchema = z.object({
   // Triage
   // Folder of <tenantId>.yaml policies; tenants without one get the default policy.
   ROUTER_POLICIES_DIR: z.string().min(1).optional(),
+  // How often versions published through the API (policy_versions) are looked for; they override the files.
+  ROUTER_POLICY_REFRESH: duration().default(10_000),
   // A conversation whose ticket closed less than this long ago reopens it.
   ROUTER_REOPEN_WINDOW: duration().default(72 * 60 * 60 * 1000),
   // How often due follow-ups and SLA checks are looked for.

@@ -1,6 +1,6 @@
 export { conversationState, type ConversationState, type TicketChange, ticketChange, ticketIdFor } from './domain/ticket-change.js'
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js'
-export { createPolicyBook, defaultPolicyYaml, loadPolicyDirectory, type PolicyBook } from './policy-book.js'
+export { createPolicyBook, createStoredPolicyBook, defaultPolicyYaml, loadPolicyDirectory, type PolicyBook, type StoredPolicyBook, type StoredPolicyBookOptions } from './policy-book.js'
 export { createTicketWriter, type TicketWriter, type TicketWriterOptions, type WriteResult } from './ticket-writer.js'
 export { fireSchedule, type FiredSchedule } from './domain/fire-schedule.js'
 export { createScheduler, type ReplySender, type Scheduler, type SchedulerOptions } from './scheduler.js'

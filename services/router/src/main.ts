@@ -5,7 +5,7 @@ import { createHealthServer, createLogger, createMetrics, createShutdownRegistry
 import { createPool } from '@earshot/store'
 import { createRouterApp } from './app.js'
 import { routerConfigSchema } from './config.js'
-import { createPolicyBook, loadPolicyDirectory } from './policy-book.js'
+import { createPolicyBook, createStoredPolicyBook, loadPolicyDirectory } from './policy-book.js'
 import { createReplySenders } from './reply-senders.js'
 
 async function main (): Promise<void> {
@@ -21,7 +21,14 @@ async function main (): Promise<void> {
   shutdown.register('kafka', async () => { await bus.close() })
   const cache = config.REDIS_URL === undefined ? undefined : createRedisCache({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger })
   if (cache !== undefined) shutdown.register('redis', async () => { await cache.close() })
-  const policies = config.ROUTER_POLICIES_DIR === undefined ? createPolicyBook() : loadPolicyDirectory(config.ROUTER_POLICIES_DIR)
+  const policies = createStoredPolicyBook({
+    pool,
+    base: config.ROUTER_POLICIES_DIR === undefined ? createPolicyBook() : loadPolicyDirectory(config.ROUTER_POLICIES_DIR),
+    logger,
+    refreshMs: config.ROUTER_POLICY_REFRESH,
+  })
+  await policies.start()
+  shutdown.register('policies', async () => { await policies.stop() })
   const replySenders = createReplySenders(config, cache)
 
   const app = createRouterApp({

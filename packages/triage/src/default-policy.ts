@@ -1,7 +1,7 @@
 /**
- * The policy of a tenant that never published one: the same document the router falls back to
- * (services/router/src/policy-book.ts; a service may not import another, so it is repeated here
- * and the two must change together).
+ * The policy of a tenant that never published one (the router triages with it, the API shows it):
+ * every mention opens or joins a ticket at its urgency, the brand covers all hours, and the SLA
+ * clock runs on calendar time.
  */
 export const defaultPolicyYaml = `version: 1
 timezone: UTC
