@@ -10,6 +10,8 @@ import { startDedicatedKafka } from '../e2e/dedicated-kafka.js'
 import { FakeXProcess, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
 import { benchDatabase, percentile, table } from './infra.js'
 
+export interface Quantiles { p50: number, p95: number, p99: number }
+
 interface RatePhase {
   rate: number
   seconds: number
@@ -23,15 +25,15 @@ interface RatePhase {
   resources: Record<ServiceName, { rssMb: number, cpuPercent: number }>
 }
 
-const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+export const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
-function quantiles (values: number[]): { p50: number, p95: number, p99: number } {
+export function quantiles (values: number[]): Quantiles {
   const sorted = [...values].sort((a, b) => a - b)
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) }
 }
 
 /** Latency against rate (p50/p95/p99, log scale) and throughput per stage, as one SVG. */
-function chart (phases: RatePhase[], stages: Array<{ stage: string, perSecond: number }>): string {
+export function chart (phases: Array<{ rate: number, fromPlatform: Quantiles }>, stages: Array<{ stage: string, perSecond: number }>): string {
   const w = 900
   const h = 360
   const left = { x: 60, y: 30, w: 380, h: 270 }

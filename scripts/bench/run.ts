@@ -3,6 +3,7 @@ import { runClassifierBenchmark } from '../../packages/nlp/scripts/bench-classif
 import { runApiBenchmark } from './api.js'
 import { runBusBenchmark } from './bus.js'
 import { runE2eBenchmark } from './e2e.js'
+import { runE2eEmbeddedBenchmark } from './e2e-embedded.js'
 import { runIngestXBenchmark } from './ingest-x.js'
 import { runRouterBenchmark } from './router.js'
 
@@ -12,6 +13,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   router: runRouterBenchmark,
   'ingest-x': runIngestXBenchmark,
   e2e: runE2eBenchmark,
+  'e2e-embedded': runE2eEmbeddedBenchmark,
   api: runApiBenchmark,
 }
 
