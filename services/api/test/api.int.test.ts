@@ -183,6 +183,19 @@ describe('the Earshot API on real PostgreSQL', () => {
     expect(missing.statusCode).toBe(404)
   })
 
+  test('a snooze schedules its end for the router\'s scheduler; snoozing again moves it', async () => {
+    const mo = { cookie: cookies.mo ?? '' }
+    const url = `/v1/tenants/${tenantA}/tickets/tkt_20/snooze`
+    const first = await app.inject({ method: 'POST', url, headers: mo, payload: { until: '2030-01-01T09:00:00.000Z' } })
+    expect(first.statusCode).toBe(200)
+    expect(first.json()).toMatchObject({ ticket: { status: 'snoozed' } })
+    const second = await app.inject({ method: 'POST', url, headers: mo, payload: { until: '2030-01-01T12:00:00.000Z' } })
+    expect(second.statusCode).toBe(200)
+    const { rows } = await pool.query<{ due_at: Date, state: string }>(
+      "SELECT due_at, state FROM schedules WHERE tenant_id = $1 AND ticket_id = $2 AND kind = 'snooze_end' ORDER BY due_at", [tenantA, 'tkt_20'])
+    expect(rows.map((r) => [r.due_at.toISOString(), r.state])).toEqual([['2030-01-01T09:00:00.000Z', 'cancelled'], ['2030-01-01T12:00:00.000Z', 'pending']])
+  })
+
   test('concurrent actions on one ticket still get contiguous sequences', async () => {
     const mo = { cookie: cookies.mo ?? '' }
     const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((who) =>

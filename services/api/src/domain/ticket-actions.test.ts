@@ -67,3 +67,21 @@ test('taking a ticket assigns it to the actor; a note emits no event', () => {
   if (!note.ok) throw new Error(note.conflict)
   expect(note.outcome.events).toEqual([])
 })
+
+test('a snooze schedules its own end and remembers the status to return to; snoozing again replaces the earlier end', () => {
+  const until = new Date('2026-03-02T12:00:00.000Z')
+  const first = applyTicketAction(ticket({ status: 'escalated' }), { action: 'snooze', until }, 'mo', now)
+  expect(first.ok).toBe(true)
+  if (!first.ok) return
+  expect(first.outcome.ticket.status).toBe('snoozed')
+  expect(first.outcome.ticket.details).toMatchObject({ snoozedUntil: until.toISOString(), statusBeforeSnooze: 'escalated' })
+  expect(first.outcome.cancelKinds).toEqual(['snooze_end'])
+  expect(first.outcome.schedules).toEqual([{ kind: 'snooze_end', dueAt: until, payload: { until: until.toISOString() }, dedupeKey: `snooze_end:tkt_1:${until.toISOString()}` }])
+
+  const later = new Date('2026-03-02T15:00:00.000Z')
+  const again = applyTicketAction(first.outcome.ticket, { action: 'snooze', until: later }, 'mo', now)
+  if (!again.ok) throw new Error(again.conflict)
+  expect(again.outcome.ticket.details).toMatchObject({ snoozedUntil: later.toISOString(), statusBeforeSnooze: 'escalated' })
+  expect(again.outcome.cancelKinds).toEqual(['snooze_end'])
+  expect(again.outcome.schedules.map((s) => s.dueAt)).toEqual([later])
+})

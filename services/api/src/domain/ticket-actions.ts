@@ -21,8 +21,13 @@ export interface ActionOutcome {
   events: TicketEventType[]
   /** Schedule kinds no longer due (resolving stops the SLA clocks and follow-ups). */
   cancelKinds: string[]
+  /** Checks the router's scheduler fires later (a snooze ends), written after the cancels. */
+  schedules: Array<{ kind: string, dueAt: Date, payload: Record<string, unknown>, dedupeKey: string }>
   audit: Record<string, unknown>
 }
+
+/** The scheduler's kind for the end of a snooze (services/router/src/domain/fire-schedule.ts). */
+export const snoozeEndKind = 'snooze_end'
 
 export type ActionResult = { ok: true, outcome: ActionOutcome } | { ok: false, conflict: string }
 
@@ -46,8 +51,8 @@ function responded (ticket: TicketRow, now: Date): Record<string, unknown> {
 export function applyTicketAction (current: TicketRow, action: TicketAction, actor: string, now: Date): ActionResult {
   const ticket: TicketRow = { ...current, details: { ...current.details }, tags: [...current.tags], updatedAt: now }
   const at = now.toISOString()
-  const done = (events: TicketEventType[], audit: Record<string, unknown>, cancelKinds: string[] = []): ActionResult =>
-    ({ ok: true, outcome: { ticket, events, cancelKinds, audit } })
+  const done = (events: TicketEventType[], audit: Record<string, unknown>, cancelKinds: string[] = [], schedules: ActionOutcome['schedules'] = []): ActionResult =>
+    ({ ok: true, outcome: { ticket, events, cancelKinds, schedules, audit } })
 
   switch (action.action) {
     case 'assign':
@@ -96,9 +101,14 @@ export function applyTicketAction (current: TicketRow, action: TicketAction, act
       return done([], { text: action.text })
     case 'snooze': {
       if (closed(current)) return conflictFor(current, 'snooze')
+      const until = action.until.toISOString()
       ticket.status = 'snoozed'
-      ticket.details = { ...ticket.details, snoozedUntil: action.until.toISOString(), snoozedBy: actor }
-      return done(['ticket.follow_up_scheduled'], { until: action.until.toISOString() })
+      // The status to return to when the snooze ends (a snooze of a snoozed ticket keeps the first).
+      const before = current.status === 'snoozed' ? current.details.statusBeforeSnooze ?? 'open' : current.status
+      ticket.details = { ...ticket.details, snoozedUntil: until, snoozedBy: actor, statusBeforeSnooze: before }
+      // A new snooze replaces the end of an earlier one.
+      return done(['ticket.follow_up_scheduled'], { until }, [snoozeEndKind],
+        [{ kind: snoozeEndKind, dueAt: action.until, payload: { until }, dedupeKey: `${snoozeEndKind}:${current.id}:${until}` }])
     }
     case 'resolve': {
       if (closed(current)) return { ok: false, conflict: `ticket ${current.id} is already ${current.status}` }

@@ -20,9 +20,10 @@ export function createTicketWriter (pool: Pool, audit: AuditRepository) {
           if (current === undefined) throw notFound(`ticket ${ticketId} not found`)
           const result = applyTicketAction(current, action, principal.label, now)
           if (!result.ok) throw conflict(result.conflict)
-          const { ticket, events, cancelKinds, audit: details } = result.outcome
+          const { ticket, events, cancelKinds, schedules, audit: details } = result.outcome
           await tickets.updateTicket(tx, ticket)
           if (cancelKinds.length > 0) await tickets.cancelSchedulesOfKind(tx, tenantId, ticketId, cancelKinds)
+          if (schedules.length > 0) await tickets.schedule(tx, schedules.map((item) => ({ tenantId, ticketId, ...item })))
           const first = ticket.lastSequence + 1
           if (events.length > 0) {
             const mentionIds = await tickets.mentionIds(tx, tenantId, ticketId)

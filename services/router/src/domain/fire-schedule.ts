@@ -93,6 +93,13 @@ export function fireSchedule (ticket: TicketRow, schedule: ScheduleRow, now: Dat
         events: ['ticket.assigned'],
       }
     }
+    case 'snooze_end': {
+      // Moot when a moderator already took the ticket back, or snoozed it again until later.
+      if (ticket.status !== 'snoozed' || ticket.details.snoozedUntil !== payload.until) return { ticket, events: [], skipped: 'no longer snoozed' }
+      const { snoozedUntil: _until, statusBeforeSnooze, ...details } = ticket.details
+      const status = statusBeforeSnooze === 'acknowledged' || statusBeforeSnooze === 'escalated' ? statusBeforeSnooze : 'open'
+      return { ticket: { ...ticket, status, updatedAt: now, details: { ...details, snoozeEndedAt: now.toISOString() } }, events: ['ticket.follow_up_due'] }
+    }
     case 'acknowledge': {
       if (typeof ticket.details.respondedAt === 'string') return { ticket, events: [], skipped: 'already acknowledged' }
       return {
