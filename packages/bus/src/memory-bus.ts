@@ -9,7 +9,12 @@ import type {
 
 interface StoredMessage { key: string | null, value: Buffer, headers: Headers, timestamp: number }
 
-interface MemoryTopic { name: string, partitions: StoredMessage[][] }
+/** A partition's retained messages: `messages[i]` has offset `base + i` (offsets never move when old ones are dropped). */
+interface MemoryPartition { base: number, messages: StoredMessage[] }
+
+interface MemoryTopic { name: string, partitions: MemoryPartition[] }
+
+const endOf = (partition: MemoryPartition | undefined): number => partition === undefined ? 0 : partition.base + partition.messages.length
 
 interface Member {
   id: string
@@ -55,6 +60,12 @@ export interface MemoryBusOptions {
   logger?: BusLogger
   /** Messages handed to a handler at once when the consumer does not say; Kafka hands what one fetch returned. */
   defaultMaxBatchSize?: number
+  /**
+   * Messages kept per partition once every group that reads it has committed past them (default:
+   * all). A long-running process (the all-in-one with live sources) sets it so memory stays bounded;
+   * a topic nobody reads keeps only this many. `readAll` and late joiners see what is kept.
+   */
+  retainMessages?: number
 }
 
 /**
@@ -69,12 +80,14 @@ export class MemoryBus implements Bus {
   private readonly groups = new Map<string, Group>()
   private readonly logger: BusLogger
   private readonly defaultMaxBatchSize: number
+  private readonly retainMessages: number
   private nextMemberId = 1
   private closed = false
 
   constructor (options: MemoryBusOptions = {}) {
     this.logger = options.logger ?? silentLogger
     this.defaultMaxBatchSize = options.defaultMaxBatchSize ?? 500
+    this.retainMessages = options.retainMessages ?? Infinity
   }
 
   async ensureTopics (specs: TopicSpec[]): Promise<void> {
@@ -86,7 +99,7 @@ export class MemoryBus implements Bus {
         if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
           throw new BusError('BUS_ERR_TOPIC_SETUP', `topic ${name}: partitions must be a positive integer, got ${spec.partitions}`)
         }
-        this.topics.set(name, { name, partitions: Array.from({ length: spec.partitions }, () => []) })
+        this.topics.set(name, { name, partitions: Array.from({ length: spec.partitions }, () => ({ base: 0, messages: [] })) })
         changed.push(name)
       }
     }
@@ -148,8 +161,8 @@ export class MemoryBus implements Bus {
 
   async readAll (topic: string): Promise<IncomingMessage[]> {
     const stored = this.topic(topic)
-    return stored.partitions.flatMap((messages, partition) =>
-      messages.map((m, offset) => toIncoming(topic, partition, offset, m)))
+    return stored.partitions.flatMap(({ base, messages }, partition) =>
+      messages.map((m, i) => toIncoming(topic, partition, base + i, m)))
   }
 
   async close (): Promise<void> {
@@ -174,7 +187,7 @@ export class MemoryBus implements Bus {
     for (const message of messages) {
       if (typeof message.key !== 'string') throw new BusError('BUS_ERR_INVALID_MESSAGE', `messages to ${topicName} need a string key`)
       const partition = partitionForKey(message.key, topic.partitions.length)
-      topic.partitions[partition]?.push({
+      topic.partitions[partition]?.messages.push({
         key: message.key,
         value: typeof message.value === 'string' ? Buffer.from(message.value) : Buffer.from(message.value),
         headers: { ...message.headers },
@@ -182,11 +195,37 @@ export class MemoryBus implements Bus {
       })
       touched.add(partition)
     }
+    for (const partition of touched) this.trim(topicName, partition)
     for (const group of this.groups.values()) {
       for (const member of group.members) {
         if (member.assignments.some((a) => a.topic === topicName && touched.has(a.partition))) member.wakeup.notify()
       }
     }
+  }
+
+  /**
+   * Drops what every group reading the partition has committed past, keeping the last
+   * `retainMessages`; runs after appends and commits, and only does work once a sizeable chunk can go.
+   */
+  private trim (topicName: string, partition: number): void {
+    if (!Number.isFinite(this.retainMessages)) return
+    const stored = this.topics.get(topicName)?.partitions[partition]
+    if (stored === undefined || stored.messages.length <= this.retainMessages + Math.max(1, this.retainMessages >> 2)) return
+    const key = tp(topicName, partition)
+    let floor = endOf(stored)
+    for (const group of this.groups.values()) {
+      const committed = group.committed.get(key)
+      if (committed !== undefined) floor = Math.min(floor, committed)
+      for (const member of group.members) {
+        const position = member.positions.get(key)
+        if (position !== undefined) floor = Math.min(floor, position)
+        else if (member.options.topics.includes(topicName) && committed === undefined) floor = Math.min(floor, stored.base)
+      }
+    }
+    const to = Math.min(floor, endOf(stored) - this.retainMessages)
+    if (to <= stored.base) return
+    stored.messages.splice(0, to - stored.base)
+    stored.base = to
   }
 
   private group (id: string): Group {
@@ -241,8 +280,9 @@ export class MemoryBus implements Bus {
       for (const member of group.members) {
         member.positions = new Map(member.assignments.map(({ topic, partition }) => {
           const committed = group.committed.get(tp(topic, partition))
-          const end = this.topics.get(topic)?.partitions[partition]?.length ?? 0
-          return [tp(topic, partition), committed ?? (member.options.fromBeginning === false ? end : 0)]
+          const stored = this.topics.get(topic)?.partitions[partition]
+          const base = stored?.base ?? 0
+          return [tp(topic, partition), Math.max(base, committed ?? (member.options.fromBeginning === false ? endOf(stored) : base))]
         }))
       }
     })()
@@ -283,16 +323,17 @@ export class MemoryBus implements Bus {
       const assignment = member.assignments[index]
       if (assignment === undefined) continue
       const from = member.positions.get(tp(assignment.topic, assignment.partition)) ?? 0
-      const available = this.topics.get(assignment.topic)?.partitions[assignment.partition]?.length ?? 0
+      const available = endOf(this.topics.get(assignment.topic)?.partitions[assignment.partition])
       if (from < available) return { index, topic: assignment.topic, partition: assignment.partition, from }
     }
     return undefined
   }
 
   private async handle (group: Group, member: Member, topic: string, partition: number, from: number): Promise<void> {
-    const stored = this.topics.get(topic)?.partitions[partition] ?? []
+    const stored = this.topics.get(topic)?.partitions[partition] ?? { base: 0, messages: [] }
     const max = member.options.maxBatchSize ?? this.defaultMaxBatchSize
-    const messages = stored.slice(from, from + max).map((m, i) => toIncoming(topic, partition, from + i, m))
+    const start = Math.max(from, stored.base)
+    const messages = stored.messages.slice(start - stored.base, start - stored.base + max).map((m, i) => toIncoming(topic, partition, start + i, m))
     const outcome = await processBatch({ topic, partition, messages }, {
       groupId: group.id,
       handler: member.options.handler,
@@ -311,6 +352,7 @@ export class MemoryBus implements Bus {
     const next = Number(outcome.lastDone) + 1
     group.committed.set(key, next)
     member.positions.set(key, next)
+    this.trim(topic, partition)
   }
 }
 

@@ -44,7 +44,9 @@ async function main (): Promise<void> {
   await seedDemoTenants(pool)
   await seedDemoUsers(pool)
   // Batches of 100 keep each PGlite transaction short, so the outbox relay and scheduler get the one connection in turn.
-  const bus = createMemoryBus({ logger, defaultMaxBatchSize: 100 })
+  // Consumed messages are dropped beyond the last 1,000 per partition, so a process left running with live sources
+  // stays within its memory (the memory bus otherwise keeps every message).
+  const bus = createMemoryBus({ logger, defaultMaxBatchSize: 100, retainMessages: 1000 })
   shutdown.register('memory-bus', async () => { await bus.close() })
   const cache = createMemoryCache({ now: () => now().getTime() })
   shutdown.register('memory-cache', async () => { await cache.close() })
