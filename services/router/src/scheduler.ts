@@ -1,4 +1,4 @@
-import { sleep } from '@earshot/bus'
+import { backoffDelay, sleep } from '@earshot/bus'
 import type { Platform } from '@earshot/contracts'
 import { errorCode, errorMessage, isRetriable } from '@earshot/errors'
 import type { Logger } from '@earshot/observability'
@@ -6,8 +6,9 @@ import { createTicketRepository, type Pool, ticketEventBuilders, withTransaction
 import { fireSchedule } from './domain/fire-schedule.js'
 
 /**
- * Posts an acknowledgement on the platform; idempotent per (tenant, ticket, action). A retriable error returns the
- * schedule to pending; any other leaves the acknowledgement in state "failed" (with the error's code) for a moderator.
+ * Posts an acknowledgement on the platform; idempotent per (tenant, ticket, action). A retriable error (with
+ * `resetAt`, epoch ms, when the platform said when) is tried again later on a schedule row of its own; any other
+ * leaves the acknowledgement in state "failed" (with the error's code) for a moderator.
  */
 export interface ReplySender {
   reply: (request: { tenantId: string, ticketId: string, actionId: string, inReplyToMentionId: string, text: string }) => Promise<{ replyId: string }>
@@ -29,6 +30,16 @@ export interface SchedulerOptions {
  * claims due rows with FOR UPDATE SKIP LOCKED and applies them in the same transaction, so two
  * router replicas never fire one schedule twice, and a failure returns it to pending.
  */
+type ReplyOutcome =
+  | { kind: 'sent', replyId: string }
+  | { kind: 'retry', retryAt: Date, attempt: number, error: { code: string, message: string } }
+  | { kind: 'failed', error: { code: string, message: string } }
+
+/** A reply X refused for now (rate limit, outage) is tried again this many times in all, backing off, then left for a moderator. */
+const maxReplyAttempts = 8
+const replyRetryBaseMs = 30_000
+const replyRetryMaxMs = 30 * 60_000
+
 export function createScheduler (options: SchedulerOptions) {
   const repo = createTicketRepository()
   const now = options.now ?? (() => new Date())
@@ -56,17 +67,35 @@ export function createScheduler (options: SchedulerOptions) {
             next = { ...ticket, details: { ...ticket.details, acknowledgement: { ...acknowledgement, state: 'no_sender' } } }
             log.warn({ tenantId: ticket.tenantId, ticketId: ticket.id, platform: ticket.platform }, 'no reply sender for this platform; acknowledgement left for a moderator')
           } else {
-            const sent = await sender.reply({
+            const sent: ReplyOutcome = await sender.reply({
               tenantId: ticket.tenantId, ticketId: ticket.id, actionId: outcome.reply.actionId, inReplyToMentionId: outcome.reply.mentionId, text: outcome.reply.text,
-            }).catch((err: unknown) => {
-              // Rethrowing rolls the whole batch back to pending, to be fired again next tick: right for a transient failure,
-              // but a reply that cannot succeed (refused, or in doubt after a lost response) would then hold back every
-              // schedule due with it, forever. It is left for a moderator instead.
-              if (isRetriable(err)) throw err
-              log.error({ err, tenantId: ticket.tenantId, ticketId: ticket.id, platform: ticket.platform }, 'acknowledgement not sent; left for a moderator')
-              return { error: { code: errorCode(err), message: errorMessage(err) } }
+            }).then(({ replyId }): ReplyOutcome => ({ kind: 'sent', replyId }), (err: unknown): ReplyOutcome => {
+              // Never rethrown: that would roll the whole batch back and hold back every schedule due with this one. A
+              // transient failure (429, 503: X posted nothing) is retried on its own later; one that cannot succeed
+              // (refused, or in doubt after a lost response) is left for a moderator.
+              const error = { code: errorCode(err), message: errorMessage(err) }
+              const attempt = Number(schedule.payload.attempt ?? 0) + 1
+              if (isRetriable(err) && attempt < maxReplyAttempts) {
+                const resetAt = (err as { resetAt?: unknown }).resetAt
+                const dueAt = new Date(Math.max(at.getTime() + replyRetryBaseMs + backoffDelay(attempt, replyRetryBaseMs, replyRetryMaxMs), typeof resetAt === 'number' ? resetAt : 0))
+                log.warn({ err, tenantId: ticket.tenantId, ticketId: ticket.id, attempt, dueAt }, 'acknowledgement not sent; retrying later')
+                return { kind: 'retry', retryAt: dueAt, attempt, error }
+              }
+              log.error({ err, tenantId: ticket.tenantId, ticketId: ticket.id, platform: ticket.platform, attempt }, 'acknowledgement not sent; left for a moderator')
+              return { kind: 'failed', error }
             })
-            if ('error' in sent) {
+            if (sent.kind === 'retry') {
+              await repo.schedule(tx, [{
+                tenantId: ticket.tenantId,
+                ticketId: ticket.id,
+                kind: schedule.kind,
+                dueAt: sent.retryAt,
+                // The same action id, so the sender's claim still allows one post in all.
+                payload: { ...schedule.payload, attempt: sent.attempt, actionId: outcome.reply.actionId },
+                dedupeKey: `${outcome.reply.actionId}:attempt:${sent.attempt}`,
+              }])
+              next = { ...ticket, details: { ...ticket.details, acknowledgement: { ...acknowledgement, state: 'retrying', nextAttemptAt: sent.retryAt.toISOString(), error: sent.error } } }
+            } else if (sent.kind === 'failed') {
               next = { ...ticket, details: { ...ticket.details, acknowledgement: { ...acknowledgement, state: 'failed', error: sent.error } } }
             } else {
               next = {

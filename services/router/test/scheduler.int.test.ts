@@ -108,6 +108,46 @@ describe('scheduler on real PostgreSQL with a controllable clock', () => {
     expect(rows[0]?.state).toBe('sent')
   })
 
+  test('a reply the platform refuses for now is retried on its own after the reset, one post in all, without holding back other schedules', async () => {
+    const calls: Array<{ actionId: string }> = []
+    const resetAt = new Date('2026-11-23T10:20:00Z').getTime()
+    const sender: ReplySender = {
+      reply: async (request) => {
+        calls.push(request)
+        if (calls.length === 1) throw Object.assign(new Error('429 Too Many Requests'), { code: 'PLATFORMX_ERR_REPLY_FAILED', retriable: true, resetAt })
+        return { replyId: 'x:reply-2' }
+      },
+    }
+    await createTicketWriter({ pool, policies, now }).writeBatch([
+      mention(3, { classification: sampleClassification({ flags: { ...noFlags, safety: true } }) }),
+      mention(4, { classification: sampleClassification({ intents: [{ label: 'complaint', confidence: 0.9 }], urgency: { score: 40, level: 'normal', reasons: [] } }) }),
+    ])
+    const scheduler = createScheduler({ pool, logger, now, replySenders: { x: sender } })
+    await scheduler.tickOnce()
+    expect(calls).toHaveLength(1)
+    const ack = async (): Promise<{ state: string, next: string | null }> => {
+      const { rows } = await pool.query<{ state: string, next: string | null }>(
+        'SELECT details->\'acknowledgement\'->>\'state\' AS state, details->\'acknowledgement\'->>\'nextAttemptAt\' AS next FROM tickets WHERE conversation_id = $1', [mention(3).conversationId])
+      return rows[0] ?? { state: '', next: null }
+    }
+    expect(await ack()).toEqual({ state: 'retrying', next: '2026-11-23T10:20:00.000Z' })
+
+    // Before the reset nothing is tried again; the complaint's follow-up (due at 12:00) still fires on time.
+    clock = new Date('2026-11-23T10:10:00Z')
+    await scheduler.tickOnce()
+    expect(calls).toHaveLength(1)
+    clock = new Date('2026-11-23T10:21:00Z')
+    await scheduler.tickOnce()
+    await scheduler.tickOnce()
+    expect(calls).toHaveLength(2)
+    expect(calls[1]?.actionId).toBe(calls[0]?.actionId)
+    expect((await ack()).state).toBe('sent')
+    clock = new Date('2026-11-23T12:01:00Z')
+    await scheduler.tickOnce()
+    expect(await eventTypes()).toEqual(expect.arrayContaining(['ticket.acknowledged', 'ticket.follow_up_due']))
+    expect(calls).toHaveLength(2)
+  })
+
   test('a follow-up does not fire when its unless holds', async () => {
     await createTicketWriter({ pool, policies, now }).writeBatch([mention(3, { classification: sampleClassification() })])
     await pool.query("UPDATE tickets SET status = 'resolved', closed_at = now()")

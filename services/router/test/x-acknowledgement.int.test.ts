@@ -3,7 +3,7 @@ import { type ClassifiedMention, sampleClassification, sampleClassifiedMention }
 import { createLogger } from '@earshot/observability'
 import { createPool, migrate, type Pool } from '@earshot/store'
 import { type FakeX, freshDatabase, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
-import { createPolicyBook, createScheduler, createTicketWriter, type ReplySender } from '../src/index.js'
+import { createPolicyBook, createScheduler, createTicketWriter } from '../src/index.js'
 import { createReplySenders } from '../src/reply-senders.js'
 
 const policy = `
@@ -121,10 +121,8 @@ describe('auto acknowledgements on X: the real reply sender against the fake X A
 
   test('redelivered after the router died between X\'s answer and its commit, the acknowledgement is recorded without a second post', async () => {
     const tweetId = await customerTweet()
-    const real = replicaSenders().x!
     // The reply reaches X, then the process dies before the transaction commits: the schedule stays pending.
-    const dying: ReplySender = { reply: async (request) => { await real.reply(request); throw new Error('router killed before commit') } }
-    await expect(createScheduler({ pool, logger, now, replySenders: { x: dying } }).tickOnce()).rejects.toThrow('router killed before commit')
+    await expect(createScheduler({ pool: dyingBeforeCommit(pool), logger, now, replySenders: replicaSenders() }).tickOnce()).rejects.toThrow('router killed before commit')
     expect(x.state.posts()).toHaveLength(1)
     expect(await acknowledgement()).toMatchObject({ state: 'scheduled' })
 
@@ -170,3 +168,27 @@ describe('auto acknowledgements on X: the real reply sender against the fake X A
     expect(x.state.requests('/2/tweets')).toHaveLength(1)
   })
 })
+
+/** A pool whose transactions die at COMMIT, as a router killed between its work and its commit: everything rolls back. */
+function dyingBeforeCommit (pool: Pool): Pool {
+  return new Proxy(pool, {
+    get (target, property, receiver) {
+      if (property !== 'connect') return Reflect.get(target, property, receiver) as unknown
+      return async () => {
+        const client = await target.connect()
+        return new Proxy(client, {
+          get (real, name) {
+            if (name === 'query') {
+              return async (text: unknown, ...rest: unknown[]) => {
+                if (text === 'COMMIT') throw new Error('router killed before commit')
+                return await (real.query as (...args: unknown[]) => Promise<unknown>).call(real, text, ...rest)
+              }
+            }
+            const value = Reflect.get(real, name) as unknown
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value
+          },
+        })
+      }
+    },
+  })
+}

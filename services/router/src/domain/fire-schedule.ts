@@ -105,7 +105,8 @@ export function fireSchedule (ticket: TicketRow, schedule: ScheduleRow, now: Dat
       return {
         ticket,
         events: [],
-        reply: { mentionId: String(payload.mentionId ?? ''), text: String(payload.text ?? ''), actionId: `ack:${schedule.id}` },
+        // A retry (a later row) carries the first row's action id: one post per acknowledgement, however often retried.
+        reply: { mentionId: String(payload.mentionId ?? ''), text: String(payload.text ?? ''), actionId: typeof payload.actionId === 'string' ? payload.actionId : `ack:${schedule.id}` },
       }
     }
     default:
