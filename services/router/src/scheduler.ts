@@ -25,11 +25,6 @@ export interface SchedulerOptions {
   onEvents?: () => void
 }
 
-/**
- * Fires due follow-ups, re-escalations, SLA checks, acknowledgements and handovers. Each tick
- * claims due rows with FOR UPDATE SKIP LOCKED and applies them in the same transaction, so two
- * router replicas never fire one schedule twice, and a failure returns it to pending.
- */
 type ReplyOutcome =
   | { kind: 'sent', replyId: string }
   | { kind: 'retry', retryAt: Date, attempt: number, error: { code: string, message: string } }
@@ -40,6 +35,11 @@ const maxReplyAttempts = 8
 const replyRetryBaseMs = 30_000
 const replyRetryMaxMs = 30 * 60_000
 
+/**
+ * Fires due follow-ups, re-escalations, SLA checks, acknowledgements and handovers. Each tick
+ * claims due rows with FOR UPDATE SKIP LOCKED and applies them in the same transaction, so two
+ * router replicas never fire one schedule twice, and a failure returns it to pending.
+ */
 export function createScheduler (options: SchedulerOptions) {
   const repo = createTicketRepository()
   const now = options.now ?? (() => new Date())

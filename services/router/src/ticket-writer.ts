@@ -93,13 +93,15 @@ export function createTicketWriter (options: TicketWriterOptions) {
       for (const mention of todo) {
         const conversation = `${mention.tenantId}\u0000${mention.conversationId}`
         const current = active.get(conversation)
+        const queueSize = queue.get(mention.tenantId) ?? 0
+        const limit = limits.get(mention.tenantId) ?? 0
         const decision = evaluate(options.policies.policyFor(mention.tenantId), {
           mention,
           ...(current === undefined
             ? {}
             : { conversation: { state: conversationState(current), priority: current.priority, tags: current.tags, ...(current.team === null ? {} : { team: current.team }) } }),
-          queueSize: queue.get(mention.tenantId) ?? 0,
-          queueSizeIsLowerBound: (limits.get(mention.tenantId) ?? 0) > 0 && (queue.get(mention.tenantId) ?? 0) >= (limits.get(mention.tenantId) ?? 0),
+          queueSize,
+          queueSizeIsLowerBound: limit > 0 && queueSize >= limit,
         }, at)
         const change = ticketChange(current, mention, decision, at)
         const { ticket } = change
