@@ -113,10 +113,6 @@ export function evaluateSet (classifier: LoadedClassifier, set: EvalSet): SetRes
     sentimentMethods,
     mentionsPerSecond: seconds === 0 ? 0 : set.items.length / seconds,
   }
-  const withSentiment = set.items.flatMap((item, i) => item.sentiment === undefined ? [] : [{ gold: item.sentiment, predicted: (outputs[i] as (typeof outputs)[number]).sentiment.label }])
-  if (withSentiment.length > 0) {
-    result.sentiment = classificationReport(sentimentClasses, withSentiment.map((r) => r.gold), withSentiment.map((r) => r.predicted))
-  }
   const complaintLabels = ['other', 'complaint'] as const
   const withComplaint = set.items.flatMap((item, i) => item.complaint === undefined || item.mention !== undefined
     ? []
@@ -125,11 +121,14 @@ export function evaluateSet (classifier: LoadedClassifier, set: EvalSet): SetRes
     result.complaint = classificationReport(complaintLabels, withComplaint.map((r) => r.gold), withComplaint.map((r) => r.predicted))
   }
   const mentions = set.items.flatMap((item) => item.mention === undefined ? [] : [item.mention])
+  // A mention is scored on what users see: the sentiment after the intents (`sentimentGivenIntents`).
+  const mentionSentiment = new Map<LabelledMention, SentimentLabel>()
   if (mentions.length > 0) {
     const mentionStarted = process.hrtime.bigint()
     const classified = mentions.map((mention) => classifier.classify(mention))
     const mentionSeconds = Number(process.hrtime.bigint() - mentionStarted) / 1e9
     result.mentionsPerSecond = mentionSeconds === 0 ? 0 : mentions.length / mentionSeconds
+    classified.forEach((classification, i) => { mentionSentiment.set(mentions[i] as LabelledMention, classification.sentiment.label) })
     const withIntents = mentions.flatMap((mention, i) => mention.labels.intents === undefined ? [] : [{ gold: mention.labels.intents, predicted: (classified[i] as Classification).intents.map((intent) => intent.label) }])
     if (withIntents.length > 0) result.intents = intentMetrics(withIntents.map((r) => r.gold), withIntents.map((r) => r.predicted))
     const withUrgency = mentions.flatMap((mention, i) => mention.labels.urgency === undefined ? [] : [{ gold: mention.labels.urgency, predicted: (classified[i] as Classification).urgency.level }])
@@ -145,6 +144,12 @@ export function evaluateSet (classifier: LoadedClassifier, set: EvalSet): SetRes
       }
       result.flags = flags
     }
+  }
+  const withSentiment = set.items.flatMap((item, i) => item.sentiment === undefined
+    ? []
+    : [{ gold: item.sentiment, predicted: (item.mention === undefined ? undefined : mentionSentiment.get(item.mention)) ?? (outputs[i] as (typeof outputs)[number]).sentiment.label }])
+  if (withSentiment.length > 0) {
+    result.sentiment = classificationReport(sentimentClasses, withSentiment.map((r) => r.gold), withSentiment.map((r) => r.predicted))
   }
   return result
 }

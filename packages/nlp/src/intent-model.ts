@@ -7,6 +7,12 @@ export type ModelledIntent = Exclude<IntentLabel, 'other'>
 
 export const modelledIntents: readonly ModelledIntent[] = ['complaint', 'question', 'praise', 'purchase_intent', 'feedback', 'outage_report', 'churn_threat', 'spam']
 
+/**
+ * The intent model's outputs: the modelled intents, then `other` learnt as a label of its own (news,
+ * jokes, scam warnings), so "nothing applies" is evidence rather than only every intent scoring low.
+ */
+export const intentModelClasses: readonly IntentLabel[] = [...modelledIntents, 'other']
+
 /** The inputs the intent models read besides the text's n-grams. */
 export interface IntentSignalInput {
   text: TextClassification

@@ -2,7 +2,7 @@ import { classificationSchema, sampleMention } from '@earshot/contracts'
 import { type ModelArtifacts } from './classifier.js'
 import { defaultFeatureConfig } from './features.js'
 import { createLinearModel } from './linear-model.js'
-import { classifyMention, createMentionClassifier } from './mention-classifier.js'
+import { classifyMention, createMentionClassifier, sentimentGivenIntents } from './mention-classifier.js'
 
 // Untrained (all-zero) models: the rules, flags and urgency are what these tests exercise.
 function blankArtifacts (): ModelArtifacts {
@@ -84,4 +84,40 @@ test('the trained safety/legal detector adds flags (and critical urgency) but ne
   const legal = classifyMention(sampleMention({ text: 'my lawyer will be in touch about this', lang: undefined }), withDetector)
   expect(legal.flags.legalThreat).toBe(true)
   expect(legal.urgency.level).toBe('critical')
+})
+
+test('a complaint, outage or churn threat is negative and praise alone is positive, whatever the text model said', () => {
+  const neutral = { label: 'neutral' as const, score: 0.6 }
+  expect(sentimentGivenIntents(neutral, [{ label: 'complaint', confidence: 0.7 }, { label: 'question', confidence: 0.9 }])).toEqual({ label: 'negative', score: 0.7 })
+  expect(sentimentGivenIntents({ label: 'positive', score: 0.8 }, [{ label: 'churn_threat', confidence: 0.55 }])).toEqual({ label: 'negative', score: 0.55 })
+  expect(sentimentGivenIntents(neutral, [{ label: 'praise', confidence: 0.8 }])).toEqual({ label: 'positive', score: 0.8 })
+  expect(sentimentGivenIntents({ label: 'negative', score: 0.9 }, [{ label: 'praise', confidence: 0.8 }])).toEqual({ label: 'negative', score: 0.9 })
+  expect(sentimentGivenIntents(neutral, [{ label: 'question', confidence: 0.9 }])).toBe(neutral)
+  // Through the classifier: the untrained text model says neutral, the outage keyword makes it negative.
+  expect(classify('is the app down for everyone?').sentiment.label).toBe('negative')
+})
+
+test('account takeovers, other people\'s data, gas leaks and named regulators are critical in several languages', () => {
+  const cases: Array<[string, string]> = [
+    ['someone logged into my account and changed the bank details for my payout', 'security:account_compromise'],
+    ["I didn't set up a new payee and the money is gone", 'security:account_compromise'],
+    ['alguien ha entrado en mi banca online y ha hecho tres transferencias', 'security:account_compromise'],
+    ["quelqu'un s'est connecté à mon compte depuis l'étranger", 'security:account_compromise'],
+    ['invadiram minha conta pelo app', 'security:account_compromise'],
+    ["your letter has someone else's mortgage statement in it", 'security:data_exposure'],
+    ['you emailed my renewal to 40 other customers in CC', 'security:data_exposure'],
+    ["je vois les relevés d'une autre personne dans mon espace", 'security:data_exposure'],
+    ['strong smell of gas in the hallway since this morning', 'flag:safety'],
+    ['tenemos olor a gas en el portal', 'flag:safety'],
+    ['Beschwerde bei der BaFin ist raus', 'flag:legalThreat'],
+    ['he presentado reclamación ante el Banco de España', 'flag:legalThreat'],
+  ]
+  for (const [text, reason] of cases) {
+    const result = classify(text)
+    expect([text, result.urgency.level, result.urgency.reasons]).toEqual([text, 'critical', expect.arrayContaining([reason])])
+  }
+  // Near misses stay below critical.
+  for (const text of ["I didn't send it yet, will do tomorrow", 'diabetic friendly options on the menu please', "I didn't add the voucher code, can I still use it?"]) {
+    expect([text, classify(text).urgency.level]).not.toEqual([text, 'critical'])
+  }
 })

@@ -1,4 +1,4 @@
-import { type Classification, type FlagName, type IntentLabel, type Mention } from '@earshot/contracts'
+import { type Classification, type FlagName, type IntentLabel, type Mention, type SentimentLabel } from '@earshot/contracts'
 import { type Classifier, createClassifier, loadModelArtifacts, type ModelArtifacts, type TextClassification } from './classifier.js'
 import { createIntentSignalAppender, type ModelledIntent, modelledIntents } from './intent-model.js'
 import { predictProbabilities } from './linear-model.js'
@@ -17,6 +17,8 @@ export interface MentionSignals {
   rules: RuleHits
   /** Confidence per intent (0..1), before thresholds. */
   intentScores: Record<Exclude<IntentLabel, 'other'>, number>
+  /** The intent model's confidence that no intent applies (its `other` output), when it has one. */
+  otherScore?: number
   /** The trained safety/legal detector's decisions; they only add to the keyword rules' flags. */
   detectedFlags: { safety: boolean, legalThreat: boolean }
 }
@@ -70,6 +72,7 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
   const intentProbabilities = new Float64Array(intentModel?.classes.length ?? 0)
   const intentLabelsOfModel = (intentModel?.classes ?? []).filter((label): label is ModelledIntent => (modelledIntents as readonly string[]).includes(label))
   const thresholds = artifacts.manifest.intents?.thresholds ?? {}
+  const otherOutput = intentModel?.classes.indexOf('other') ?? -1
   const appendSignals = createIntentSignalAppender(artifacts.complaintModel.features.bits)
 
   const signals = (mention: Mention): MentionSignals => {
@@ -84,6 +87,7 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
       detectedFlags.legalThreat = legalOutput >= 0 && (flagProbabilities[legalOutput] as number) >= (flagThresholds.legalThreat ?? 1)
     }
     const intentScores = ruleIntentScores(text, rules, mention.text)
+    let otherScore: number | undefined
     if (intentModel !== undefined) {
       const vector = textClassifier.lastFeatures()
       const length = appendSignals(vector, { text, rules, rawText: mention.text })
@@ -96,28 +100,31 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
         intentScores[label] = calibrate(intentProbabilities[k] as number, thresholds[label] ?? 0.5)
       }
       vector.length = length
+      if (otherOutput >= 0) otherScore = calibrate(intentProbabilities[otherOutput] as number, thresholds.other ?? 0.5)
       // Training data is mostly English: other languages keep at least their outage and churn keywords.
       if (text.language !== 'en') {
         if (rules.outage) intentScores.outage_report = Math.max(intentScores.outage_report, 0.6)
         if (rules.churn) intentScores.churn_threat = Math.max(intentScores.churn_threat, 0.6)
       }
     }
-    return { text, rules, intentScores, detectedFlags }
+    return { text, rules, intentScores, detectedFlags, ...(otherScore === undefined ? {} : { otherScore }) }
   }
 
   const classify = (mention: Mention): Classification => {
     const signal = signals(mention)
-    const { text, rules, intentScores, detectedFlags } = signal
-    const intents: Classification['intents'] = []
+    const { text, rules, intentScores, detectedFlags, otherScore } = signal
+    let intents: Classification['intents'] = []
+    let strongest = 0
     for (const label of reportedIntents) {
       const confidence = intentScores[label as Exclude<IntentLabel, 'other'>]
+      strongest = Math.max(strongest, confidence)
       if (confidence >= intentThreshold) intents.push({ label, confidence: round(confidence) })
     }
-    if (intents.length === 0) {
-      const strongest = Math.max(...Object.values(intentScores))
-      intents.push({ label: 'other', confidence: round(1 - strongest) })
-    }
+    // `other` wins when the model is surer of it than of any intent, or when no intent passes.
+    if (otherScore !== undefined && otherScore >= intentThreshold && otherScore > strongest) intents = [{ label: 'other', confidence: round(otherScore) }]
+    if (intents.length === 0) intents.push({ label: 'other', confidence: round(otherScore ?? 1 - strongest) })
     const intentLabels = intents.map((intent) => intent.label)
+    const sentiment = sentimentGivenIntents(text.sentiment, intents)
     const followers = mention.author.followers ?? 0
     const verified = mention.author.verified === true
     const press = verified && rulePatterns.pressAuthor.test(`${mention.author.handle} ${mention.author.name ?? ''}`)
@@ -132,10 +139,10 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
       prRisk: false,
     }
     flags.prRisk = !spam && (rules.discrimination || flags.safety ||
-      isHighReachNegative({ sentiment: text.sentiment, intents: intentLabels, followers, press, engagement }))
+      isHighReachNegative({ sentiment, intents: intentLabels, followers, press, engagement }))
     const urgency = scoreUrgency({
       intents: intentLabels,
-      sentiment: text.sentiment,
+      sentiment,
       flags,
       accountCompromise: rules.compromise,
       dataExposure: rules.dataExposure,
@@ -147,7 +154,7 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
     })
     return {
       modelVersion,
-      sentiment: { label: text.sentiment.label, score: round(text.sentiment.score) },
+      sentiment: { label: sentiment.label, score: round(sentiment.score) },
       intents,
       urgency,
       language: text.language === '' ? 'und' : text.language,
@@ -168,6 +175,25 @@ export function classifyMention (mention: Mention, classifier?: LoadedClassifier
   if (classifier !== undefined) return classifier.classify(mention)
   shared ??= createMentionClassifier()
   return shared.classify(mention)
+}
+
+const dissatisfied: ReadonlySet<IntentLabel> = new Set(['complaint', 'outage_report', 'churn_threat'])
+
+/**
+ * The text model learnt sentiment from general tweets, where "still no refund" reads as neutral; in
+ * LABELS.md a complaint, an outage report or a churn threat is dissatisfaction, so its sentiment is
+ * negative, and praise without any of them is positive. The intents' own confidence becomes the score.
+ */
+export function sentimentGivenIntents (sentiment: { label: SentimentLabel, score: number }, intents: Classification['intents']): { label: SentimentLabel, score: number } {
+  let negative = 0
+  let praise = 0
+  for (const { label, confidence } of intents) {
+    if (dissatisfied.has(label)) negative = Math.max(negative, confidence)
+    else if (label === 'praise') praise = confidence
+  }
+  if (negative > 0) return sentiment.label === 'negative' ? sentiment : { label: 'negative', score: negative }
+  if (praise > 0 && sentiment.label === 'neutral') return { label: 'positive', score: praise }
+  return sentiment
 }
 
 /** The intent model's probabilities from its fused base scores plus the signal features appended after `from`. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Classifier, createClassifier, type ModelManifest, sentimentClasses } from './classifier.js'
-import { createIntentSignalAppender, type ModelledIntent, modelledIntents } from './intent-model.js'
+import { createIntentSignalAppender, intentModelClasses } from './intent-model.js'
+import { type IntentLabel } from '@earshot/contracts'
 import { type LabelledMention, readLabelledMentions } from './labelled-mentions.js'
 import { createPrng, shuffleInPlace } from './prng.js'
 import { foldText, ruleHits } from './rules.js'
@@ -259,24 +260,24 @@ function f1Of (gold: readonly boolean[], scores: readonly number[], threshold: n
  */
 export function trainIntentModels (classifier: Classifier, rows: readonly LabelledMention[], config: TrainingConfig, log: (line: string) => void = () => {}): {
   model: LinearModel
-  thresholds: Record<ModelledIntent, number>
+  thresholds: Partial<Record<IntentLabel, number>>
   figures: Record<string, number>
 } {
   const examples = intentRows(classifier, rows)
   const { epochs, learningRate, classBalance, folds, bits } = config.intents
   const options = { epochs, learningRate, classBalance, l2: config.l2, seed: config.seed, average: false }
   const fold = shuffleInPlace(examples.map((_, i) => i % folds), createPrng(config.seed))
-  const thresholds = {} as Record<ModelledIntent, number>
+  const thresholds: Partial<Record<IntentLabel, number>> = {}
   const figures: Record<string, number> = {}
-  const mask = (row: IntentRow): number => modelledIntents.reduce((bits, label, k) => row.labels.has(label) ? bits | (1 << k) : bits, 0)
+  const mask = (row: IntentRow): number => intentModelClasses.reduce((bits, label, k) => row.labels.has(label) ? bits | (1 << k) : bits, 0)
   const train = (subset: readonly IntentRow[]): LinearModel =>
-    trainLinearModel(createLinearModel('multilabel', [...modelledIntents], { ...defaultFeatureConfig, bits }), subset.map((row) => ({ x: row.x, y: mask(row) })), options)
-  const outOfFold = examples.map(() => new Float64Array(modelledIntents.length))
+    trainLinearModel(createLinearModel('multilabel', [...intentModelClasses], { ...defaultFeatureConfig, bits }), subset.map((row) => ({ x: row.x, y: mask(row) })), options)
+  const outOfFold = examples.map(() => new Float64Array(intentModelClasses.length))
   for (let k = 0; k < folds; k++) {
     const model = train(examples.filter((_, i) => fold[i] !== k))
     examples.forEach((row, i) => { if (fold[i] === k) predictProbabilities(model, row.x, outOfFold[i] as Float64Array) })
   }
-  modelledIntents.forEach((label, k) => {
+  intentModelClasses.forEach((label, k) => {
     const gold = examples.map((row) => row.labels.has(label))
     const scores = outOfFold.map((probabilities) => probabilities[k] as number)
     let threshold = 0.5
@@ -287,8 +288,8 @@ export function trainIntentModels (classifier: Classifier, rows: readonly Labell
     figures[`intents.cv.${label}.f1`] = f1Of(gold, scores, threshold)
     log(`intent ${label}: ${gold.filter(Boolean).length} positives, ${folds}-fold CV F1 ${(figures[`intents.cv.${label}.f1`] ?? 0).toFixed(3)} at threshold ${threshold}`)
   })
-  figures['intents.cv.macroF1'] = modelledIntents.reduce((sum, label) => sum + (figures[`intents.cv.${label}.f1`] ?? 0), 0) / modelledIntents.length
-  log(`intents ${folds}-fold CV macro-F1 over the 8 modelled labels ${(figures['intents.cv.macroF1'] ?? 0).toFixed(3)}`)
+  figures['intents.cv.macroF1'] = intentModelClasses.reduce((sum, label) => sum + (figures[`intents.cv.${label}.f1`] ?? 0), 0) / intentModelClasses.length
+  log(`intents ${folds}-fold CV macro-F1 over the ${intentModelClasses.length} labels (each alone) ${(figures['intents.cv.macroF1'] ?? 0).toFixed(3)}`)
   return { model: train(examples), thresholds, figures }
 }
 
