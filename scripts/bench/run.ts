@@ -2,6 +2,7 @@
 import { runClassifierBenchmark } from '../../packages/nlp/scripts/bench-classifier.js'
 import { runApiBenchmark } from './api.js'
 import { runBusBenchmark } from './bus.js'
+import { runClassifierServiceBenchmark } from './classifier-service.js'
 import { runE2eBenchmark } from './e2e.js'
 import { runE2eEmbeddedBenchmark } from './e2e-embedded.js'
 import { runIngestXBenchmark } from './ingest-x.js'
@@ -10,6 +11,7 @@ import { runRouterBenchmark } from './router.js'
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: runBusBenchmark,
   classifier: runClassifierBenchmark,
+  'classifier-service': runClassifierServiceBenchmark,
   router: runRouterBenchmark,
   'ingest-x': runIngestXBenchmark,
   e2e: runE2eBenchmark,

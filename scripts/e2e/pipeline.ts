@@ -41,14 +41,16 @@ export class ServiceProcess {
   /** Exits nobody asked for. */
   crashes = 0
 
-  constructor (readonly name: ServiceName, private readonly env: Record<string, string>, private readonly respawnAfterMs = 2_000) {}
+  /** `compiled`: run the built services/<name>/dist/main.js with plain node, as the container image does (no tsx in memory). */
+  constructor (readonly name: ServiceName, private readonly env: Record<string, string>, private readonly respawnAfterMs = 2_000, private readonly compiled = false) {}
 
   get pid (): number | undefined { return this.child?.pid }
 
   start (): void {
     // E2E_PROFILE_DIR: a V8 CPU profile per service, written when it exits (for finding where a stage spends its time).
     const profile = process.env.E2E_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(process.env.E2E_PROFILE_DIR, this.name)}`]
-    const child = spawn(process.execPath, [...profile, '--conditions=earshot-source', '--import', 'tsx', join(repoRoot, 'services', this.name, 'src', 'main.ts')], {
+    const entry = this.compiled ? [join(repoRoot, 'services', this.name, 'dist', 'main.js')] : ['--conditions=earshot-source', '--import', 'tsx', join(repoRoot, 'services', this.name, 'src', 'main.ts')]
+    const child = spawn(process.execPath, [...profile, ...entry], {
       cwd: repoRoot,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createKafka, createKafkaBus, sleep } from '@earshot/bus'
+import { decodeEvent, encodeEvent, type Mention, messageKeyFor, sampleMention, topics } from '@earshot/contracts'
+import { readLabelledMentions } from '../../packages/nlp/src/labelled-mentions.js'
+import { repoRoot, sampleResources, ServiceProcess } from '../e2e/pipeline.js'
+import { table } from './infra.js'
+import { kafkaForBench } from './local-kafka.js'
+
+const corpusFile = join(__dirname, '..', '..', 'packages', 'nlp', 'data', 'brand-mentions.jsonl')
+
+/** Distinct mentions with the invented brand set's texts (a number appended, so no two texts repeat). */
+function benchMentions (count: number, tenantId: string): Mention[] {
+  const corpus = readLabelledMentions(corpusFile)
+  return Array.from({ length: count }, (_, i) => {
+    const base = corpus[i % corpus.length] as Mention
+    return sampleMention({
+      tenantId,
+      platform: base.platform,
+      nativeId: String(1_800_000_000_000_000_000n + BigInt(i)),
+      conversationId: `${base.platform}:c${i}`,
+      id: `${base.platform}:${1_800_000_000_000_000_000n + BigInt(i)}`,
+      text: `${base.text} ${i}`,
+      author: base.author,
+      ...(base.lang === undefined ? {} : { lang: base.lang }),
+    })
+  })
+}
+
+/** Moves a consumer group's offsets to the end of a topic, so it reads only what is produced next. */
+async function groupAtEnd (brokers: string[], groupId: string, topic: string): Promise<void> {
+  const admin = createKafka({ brokers, clientId: 'bench-classifier-admin' }).admin()
+  await admin.connect()
+  try {
+    // A topic created a moment ago may not have its leaders yet.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ends = await admin.fetchTopicOffsets(topic)
+        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) })
+        return
+      } catch (err) {
+        if (attempt === 20) throw err
+        await sleep(500)
+      }
+    }
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+/**
+ * `npm run bench -- classifier-service [--mentions N] [--partitions N] [--source]`: the classifier
+ * service as deployed (its own process, the compiled services/classifier/dist/main.js) draining N mentions preloaded on
+ * mentions.v1 into mentions.classified.v1 on a real broker: Kafka to Kafka, produced and committed.
+ */
+export async function runClassifierServiceBenchmark (args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { mentions: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '6' }, source: { type: 'boolean', default: false } } })
+  const total = Number(values.mentions)
+  const partitions = Number(values.partitions)
+  const kafka = kafkaForBench()
+  const run = Date.now().toString(36)
+  const tenantId = `bench-classifier-${run}`
+  const serviceGroup = `bench-classifier-${run}`
+  const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'bench-classifier' })
+  const service = new ServiceProcess('classifier', {
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    KAFKA_CLIENT_ID: 'bench-classifier-service',
+    CLASSIFIER_GROUP_ID: serviceGroup,
+    CLASSIFIER_TOPIC_PARTITIONS: String(partitions),
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'warn',
+    // As k8s/base/classifier.yaml and docker-compose.yml run it.
+    NODE_OPTIONS: '--max-old-space-size=160',
+  }, 2_000, !values.source)
+  if (!values.source) {
+    // The container runs the compiled service; so does the benchmark (its RSS then excludes tsx).
+    process.stderr.write('building (tsc -b) to run services/classifier/dist/main.js; --source runs src/main.ts through tsx instead\n')
+    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: repoRoot, stdio: 'inherit' })
+    if (built.status !== 0) throw new Error('tsc -b failed; fix the build or pass --source')
+  }
+  try {
+    await bus.ensureTopics([{ name: topics.mentions, partitions }, { name: topics.mentionsClassified, partitions }])
+    const watchGroup = `bench-classifier-watch-${run}`
+    await groupAtEnd(kafka.brokers, serviceGroup, topics.mentions)
+    await groupAtEnd(kafka.brokers, watchGroup, topics.mentionsClassified)
+
+    process.stderr.write(`classifier service benchmark: ${total.toLocaleString('en')} mentions preloaded on ${topics.mentions} (${partitions} partitions), broker ${kafka.version}\n`)
+    const producer = bus.producer({ lingerMs: 5 })
+    const input = benchMentions(total, tenantId)
+    for (let i = 0; i < input.length; i += 5000) {
+      await producer.send(topics.mentions, input.slice(i, i + 5000).map((m) => ({ key: messageKeyFor(m), value: encodeEvent(topics.mentions, m) })))
+    }
+    await producer.close()
+
+    let seen = 0
+    let first = 0
+    let last = 0
+    let arrived = (): void => {}
+    const done = new Promise<void>((resolve) => { arrived = resolve })
+    const watcher = bus.consumer({
+      groupId: watchGroup,
+      topics: [topics.mentionsClassified],
+      fromBeginning: true,
+      handler: async (batch) => {
+        const at = performance.now()
+        for (const message of batch.messages) {
+          if (decodeEvent(topics.mentionsClassified, message.value).tenantId !== tenantId) continue
+          if (seen === 0) first = at
+          seen++
+          last = at
+        }
+        if (seen >= total) arrived()
+      },
+    })
+    await watcher.start()
+
+    const spawned = performance.now()
+    service.start()
+    const samples: number[] = []
+    let cpuAtFirst: number | undefined
+    const sampler = setInterval(() => {
+      const sample = service.pid === undefined ? undefined : sampleResources(service.pid)
+      if (sample === undefined) return
+      samples.push(sample.rssMb)
+      if (seen > 0 && cpuAtFirst === undefined) cpuAtFirst = sample.cpuSeconds
+    }, 200)
+    let reported = 0
+    const progress = setInterval(() => {
+      if (seen === reported) return
+      reported = seen
+      process.stderr.write(`  ${seen.toLocaleString('en')} / ${total.toLocaleString('en')} classified\n`)
+    }, 2000)
+    const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`only ${seen} of ${total} classified mentions arrived within 5 minutes`)), 300_000).unref())
+    await Promise.race([done, timeout])
+    clearInterval(progress)
+    clearInterval(sampler)
+    const end = service.pid === undefined ? undefined : sampleResources(service.pid)
+    await service.stop()
+
+    const drainSeconds = (last - first) / 1000
+    const rate = Math.round((total - 1) / drainSeconds)
+    const cpuSeconds = end === undefined || cpuAtFirst === undefined ? undefined : end.cpuSeconds - cpuAtFirst
+    const result = {
+      mentions: total,
+      partitions,
+      process: values.source ? 'src/main.ts via tsx' : 'dist/main.js (compiled)',
+      mentionsPerSecond: rate,
+      drainSeconds: Number(drainSeconds.toFixed(2)),
+      fromSpawnSeconds: Number(((last - spawned) / 1000).toFixed(2)),
+      serviceCpuSecondsWhileDraining: cpuSeconds === undefined ? undefined : Number(cpuSeconds.toFixed(2)),
+      serviceCoresUsed: cpuSeconds === undefined ? undefined : Number((cpuSeconds / drainSeconds).toFixed(2)),
+      peakRssMb: Math.round(Math.max(0, ...samples)),
+    }
+    process.stdout.write(`\n${table([
+      ['classifier service (mentions.v1 → mentions.classified.v1)', 'value'],
+      ['mentions classified', `${seen.toLocaleString('en')} / ${total.toLocaleString('en')}`],
+      ['throughput (first to last output)', `${rate.toLocaleString('en')} mentions/s`],
+      ['from process start (incl. model load, group join)', `${result.fromSpawnSeconds} s`],
+      ['service CPU while draining', result.serviceCoresUsed === undefined ? 'n/a' : `${result.serviceCoresUsed} cores`],
+      ['service peak RSS', `${result.peakRssMb} MB`],
+    ])}\n`)
+    mkdirSync('bench-results', { recursive: true })
+    writeFileSync(join('bench-results', 'classifier-service.json'), `${JSON.stringify(result, null, 2)}\n`)
+    process.stdout.write('\nwritten to bench-results/classifier-service.json\n')
+  } finally {
+    await service.stop()
+    await bus.close()
+    kafka.stop()
+  }
+}
