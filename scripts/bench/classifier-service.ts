@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createKafka, createKafkaBus, sleep } from '@earshot/bus'
+import { createKafkaBus } from '@earshot/bus'
 import { decodeEvent, encodeEvent, type Mention, messageKeyFor, sampleMention, topics } from '@earshot/contracts'
 import { readLabelledMentions } from '../../packages/nlp/src/labelled-mentions.js'
 import { repoRoot, sampleResources, ServiceProcess } from '../e2e/pipeline.js'
@@ -27,27 +27,6 @@ function benchMentions (count: number, tenantId: string): Mention[] {
       ...(base.lang === undefined ? {} : { lang: base.lang }),
     })
   })
-}
-
-/** Moves a consumer group's offsets to the end of a topic, so it reads only what is produced next. */
-async function groupAtEnd (brokers: string[], groupId: string, topic: string): Promise<void> {
-  const admin = createKafka({ brokers, clientId: 'bench-classifier-admin' }).admin()
-  await admin.connect()
-  try {
-    // A topic created a moment ago may not have its leaders yet.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const ends = await admin.fetchTopicOffsets(topic)
-        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) })
-        return
-      } catch (err) {
-        if (attempt === 20) throw err
-        await sleep(500)
-      }
-    }
-  } finally {
-    await admin.disconnect()
-  }
 }
 
 /**
@@ -83,8 +62,8 @@ export async function runClassifierServiceBenchmark (args: string[]): Promise<vo
   try {
     await bus.ensureTopics([{ name: topics.mentions, partitions }, { name: topics.mentionsClassified, partitions }])
     const watchGroup = `bench-classifier-watch-${run}`
-    await groupAtEnd(kafka.brokers, serviceGroup, topics.mentions)
-    await groupAtEnd(kafka.brokers, watchGroup, topics.mentionsClassified)
+    await bus.moveGroupToEnd(serviceGroup, topics.mentions)
+    await bus.moveGroupToEnd(watchGroup, topics.mentionsClassified)
 
     process.stderr.write(`classifier service benchmark: ${total.toLocaleString('en')} mentions preloaded on ${topics.mentions} (${partitions} partitions), broker ${kafka.version}\n`)
     const producer = bus.producer({ lingerMs: 5 })

@@ -4,7 +4,7 @@ import {
   logLevel as KafkaLogLevel, Partitioners, type Producer as KafkaJsProducer,
 } from 'kafkajs'
 import { isRetriable } from '@earshot/errors'
-import { backoffDelay } from './backoff.js'
+import { backoffDelay, sleep } from './backoff.js'
 import { processBatch, defaultRetryPolicy } from './batch-processor.js'
 import { deadLetterTopicOf } from './dead-letter.js'
 import { BusError, ProduceError } from './errors.js'
@@ -368,6 +368,25 @@ export class KafkaBus implements Bus {
       return admin
     })()
     return await this.connecting
+  }
+
+  /**
+   * Commits `groupId`'s offsets at the current end of `topic`, so a new group reads only what is
+   * produced from now on (tests and benchmarks on a broker that already holds other runs' messages).
+   * Leaders of a topic created a moment ago may still be moving, so a failed attempt is retried.
+   */
+  async moveGroupToEnd (groupId: string, topic: string): Promise<void> {
+    const admin = await this.connectedAdmin()
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ends = await admin.fetchTopicOffsets(topic)
+        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) })
+        return
+      } catch (err) {
+        if (attempt === 20) throw new BusError('BUS_ERR_TOPIC_SETUP', `moving group ${groupId} to the end of ${topic} failed: ${(err as Error).message}`, { cause: err, retriable: isRetriable(err) })
+        await sleep(250)
+      }
+    }
   }
 
   async ensureTopics (specs: TopicSpec[]): Promise<void> {

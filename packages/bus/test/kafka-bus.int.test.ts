@@ -62,3 +62,35 @@ describe('Kafka producer failures', () => {
     expect(isMessageFault(protocolError('MESSAGE_TOO_LARGE', 10))).toBe(true)
   })
 })
+
+describe('Kafka consumer groups', () => {
+  test('a group moved to the end of a topic reads only what is produced afterwards', async () => {
+    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-group-end' })
+    const topic = `group-end-${Date.now()}`
+    const groupId = `group-end-${Date.now()}`
+    try {
+      await bus.ensureTopics([{ name: topic, partitions: 3, deadLetter: false }])
+      const producer = bus.producer()
+      await producer.send(topic, ['old-1', 'old-2', 'old-3'].map((value) => ({ key: value, value })))
+      await bus.moveGroupToEnd(groupId, topic)
+      await producer.send(topic, ['new-1', 'new-2'].map((value) => ({ key: value, value })))
+      await producer.close()
+      const seen: string[] = []
+      const consumer = bus.consumer({
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        handler: async (batch) => { for (const message of batch.messages) seen.push(String(message.value)) },
+      })
+      await consumer.start()
+      const deadline = Date.now() + 20_000
+      while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+      // A moment longer, so an old message read late would show up too.
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      await consumer.stop()
+      expect(seen.sort()).toEqual(['new-1', 'new-2'])
+    } finally {
+      await bus.close()
+    }
+  })
+})

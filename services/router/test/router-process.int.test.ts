@@ -70,10 +70,11 @@ describe('router process under kill -9', () => {
       url: undefined,
       receivedAt: new Date().toISOString(),
     }))
+    const groupId = uniqueName('router')
+    // Other runs' mentions on a long-lived broker are not this test's: the group starts at the end.
+    await bus.moveGroupToEnd(groupId, topics.mentionsClassified)
     await producer.send(topics.mentionsClassified, mentions.map((m) => ({ key: messageKeyFor(m), value: encodeEvent(topics.mentionsClassified, m) })))
     await producer.close()
-
-    const groupId = uniqueName('router')
     const stored = async (): Promise<number> => await count('SELECT count(*) AS n FROM mentions WHERE tenant_id = $1', [tenantId])
     let router = startRouter(groupId)
     await waitFor(async () => await stored() >= 400, { timeoutMs: 60_000, message: '400 mentions stored' })
