@@ -1,4 +1,7 @@
-import { parseCsv } from './datasets.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseCsv, readTweetEvalSplit } from './datasets.js'
 import { detectLanguage } from './language.js'
 import { tokenise } from './tokenise.js'
 
@@ -25,4 +28,19 @@ test('common posts are decided by stopwords, without the slow fallback detector'
 
 test('parses quoted CSV fields with commas and doubled quotes', () => {
   expect(parseCsv('1,"a, ""b""",0,x\n2,plain,1,y\n')).toEqual([['1', 'a, "b"', '0', 'x'], ['2', 'plain', '1', 'y']])
+})
+
+test('TweetEval text is decoded like the training tweets: \\uXXXX escapes and HTML entities', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tweeteval-'))
+  try {
+    writeFileSync(join(dir, 'mapping.txt'), '0 negative\n1 neutral\n2 positive\n')
+    writeFileSync(join(dir, 'val_text.txt'), 'I don\\u2019t like this &amp; that\nfine\\u002c thanks \n')
+    writeFileSync(join(dir, 'val_labels.txt'), '0\n2\n')
+    expect(readTweetEvalSplit(dir, 'val')).toEqual([
+      { text: 'I don’t like this & that', label: 'negative' },
+      { text: 'fine, thanks ', label: 'positive' },
+    ])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -67,7 +67,9 @@ export function readTweetEvalSplit (dir: string, split: string): Array<LabelledT
   return texts.map((text, index) => {
     const label = mapping.get((labels[index] as string).trim())
     if (label === undefined) throw new NlpDataError(labelFile, index + 1, `label id "${labels[index]}" is not in mapping.txt`)
-    return { text, label }
+    // The training tweets are decoded the same way (the data README: same normalisation on both sides);
+    // TweetEval files keep literal `\u2019` escapes and `&amp;` entities ("don\u2019t" lost its negation).
+    return { text: normaliseSemevalText(text), label }
   })
 }
 
