@@ -1,5 +1,5 @@
 import { mentionSchema } from '@earshot/contracts'
-import { normaliseTweet, usersById } from './normalise.js'
+import { normaliseTweet, unescapeTweetText, usersById } from './normalise.js'
 
 const context = { tenantId: 'acme-rail', sourceId: 'x-mentions', receivedAt: '2026-03-02T08:05:14.120Z', brandUserIds: new Set(['1000']) }
 const includes = {
@@ -83,4 +83,10 @@ test.each([
 test('includes without users yields no authors', () => {
   expect(usersById(undefined).size).toBe(0)
   expect(usersById({ users: 'nope' }).size).toBe(0)
+})
+
+test('the HTML entities X puts in tweet text are decoded once', () => {
+  expect(unescapeTweetText('fees &amp; charges &lt;3 &gt;:( &amp;lt; literal')).toBe('fees & charges <3 >:( &lt; literal')
+  const result = normaliseTweet({ ...tweet, text: '@AcmeRail delays &amp; cancellations &gt;:(' }, usersById(includes), context)
+  expect(result.ok && result.item.mention.text).toBe('@AcmeRail delays & cancellations >:(')
 })

@@ -50,6 +50,13 @@ function referenced (tweet: Record<string, unknown>, type: string): string | und
   return found?.id
 }
 
+const xEntities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' }
+
+/** X sends `&`, `<` and `>` in tweet text as HTML entities; one pass, so "&amp;lt;" stays "&lt;". */
+export function unescapeTweetText (text: string): string {
+  return text.replace(/&(?:amp|lt|gt);/g, (entity) => xEntities[entity] as string)
+}
+
 /**
  * One X v2 tweet (with its author from `includes.users`) as mentions.v1. The payload is untrusted:
  * a tweet without id, text, author_id, created_at or a hydrated author is reported, never thrown.
@@ -86,7 +93,7 @@ export function normaliseTweet (tweet: unknown, users: ReadonlyMap<string, XUser
       ...(typeof author.verified === 'boolean' ? { verified: author.verified } : {}),
       ...(context.brandUserIds?.has(author.id) === true ? { isBrand: true } : {}),
     },
-    text: tweet.text as string,
+    text: unescapeTweetText(tweet.text as string),
     ...(typeof tweet.lang === 'string' && tweet.lang !== '' ? { lang: tweet.lang } : {}),
     createdAt: tweet.created_at as string,
     receivedAt: context.receivedAt,

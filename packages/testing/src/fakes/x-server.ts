@@ -128,6 +128,10 @@ function list (value: string | undefined): Set<string> {
 }
 
 /** Search: bare words and "quoted phrases" must all appear (case-insensitive); `-is:retweet` and `lang:xx` filter. */
+function escapeLikeX (text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
 function matchesQuery (tweet: FakeXTweet, query: string): boolean {
   const text = tweet.text.toLowerCase()
   for (const match of query.matchAll(/(-?)("([^"]*)"|\S+)/g)) {
@@ -311,7 +315,8 @@ export async function startFakeX (options: FakeXOptions = {}) {
   }
 
   function render (tweet: FakeXTweet, fields: Set<string>, strip: ReadonlyArray<keyof FakeXTweet>): Record<string, unknown> {
-    const out: Record<string, unknown> = { id: tweet.id, text: tweet.text, edit_history_tweet_ids: tweet.edit_history_tweet_ids }
+    // X returns tweet text with &, < and > as HTML entities.
+    const out: Record<string, unknown> = { id: tweet.id, text: escapeLikeX(tweet.text), edit_history_tweet_ids: tweet.edit_history_tweet_ids }
     for (const field of ['author_id', 'created_at', 'conversation_id', 'lang', 'in_reply_to_user_id', 'referenced_tweets', 'public_metrics'] as const) {
       if (fields.has(field) && tweet[field] !== undefined) out[field] = tweet[field]
     }
