@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -7,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { seedUser } from '@earshot/api'
 import { sampleClassification, sampleClassifiedMention, type TicketPriority } from '@earshot/contracts'
 import { createPool, createTicketRepository, migrate, type Pool, type TicketRow } from '@earshot/store'
-import { benchDatabase, percentile, table } from './infra.js'
+import { benchDatabase, percentile, table, writeBenchResult } from './infra.js'
 
 const TENANTS = 5
 const priorities: TicketPriority[] = ['low', 'normal', 'normal', 'normal', 'high', 'high', 'critical']
@@ -185,9 +184,7 @@ export async function runApiBenchmark (args: string[]): Promise<void> {
       ['GET /v1/tickets', 'rate/s', 'ok', 'failed', 'p50 ms', 'p95 ms', 'p99 ms'],
       [`${tickets} tickets`, String(result.achievedRate), String(result.requests), String(failed), String(result.p50Ms), String(result.p95Ms), String(result.p99Ms)],
     ])}\n`)
-    mkdirSync('bench-results', { recursive: true })
-    writeFileSync(join('bench-results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`)
-    process.stdout.write('\nwritten to bench-results/api.json\n')
+    writeBenchResult('api', result)
   } finally {
     agent.destroy()
     await stopServer()

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createKafkaBus } from '@earshot/bus'
 import { decodeEvent, encodeEvent, type Mention, messageKeyFor, sampleMention, topics } from '@earshot/contracts'
 import { readLabelledMentions } from '../../packages/nlp/src/labelled-mentions.js'
 import { repoRoot, sampleResources, ServiceProcess } from '../e2e/pipeline.js'
-import { table } from './infra.js'
+import { table, writeBenchResult } from './infra.js'
 import { kafkaForBench } from './local-kafka.js'
 
 const corpusFile = join(__dirname, '..', '..', 'packages', 'nlp', 'data', 'brand-mentions.jsonl')
@@ -140,9 +139,7 @@ export async function runClassifierServiceBenchmark (args: string[]): Promise<vo
       ['service CPU while draining', result.serviceCoresUsed === undefined ? 'n/a' : `${result.serviceCoresUsed} cores`],
       ['service peak RSS', `${result.peakRssMb} MB`],
     ])}\n`)
-    mkdirSync('bench-results', { recursive: true })
-    writeFileSync(join('bench-results', 'classifier-service.json'), `${JSON.stringify(result, null, 2)}\n`)
-    process.stdout.write('\nwritten to bench-results/classifier-service.json\n')
+    writeBenchResult('classifier-service', result)
   } finally {
     await service.stop()
     await bus.close()

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { demoTenants } from '../../services/all-in-one/src/demo/tenants.js'
 import { allInOneNodeFlags } from '../../services/all-in-one/src/node-flags.js'
-import { FakeXProcess, repoRoot, sampleResources, serviceEnvironments } from '../e2e/pipeline.js'
+import { FakeXProcess, pacedSender, repoRoot, sampleResources, serviceEnvironments } from '../e2e/pipeline.js'
 import { chart, type Quantiles, quantiles, sleep } from './e2e.js'
 import { table } from './infra.js'
 
@@ -318,23 +318,18 @@ export async function runE2eEmbeddedBenchmark (args: string[]): Promise<void> {
       const count = Math.round(rate * seconds)
       const ids: string[] = []
       process.stderr.write(`rate ${rate}/s for ${seconds} s (${count} mentions)…\n`)
-      const begin = Date.now()
-      let reported = begin
-      const tickMs = 100
-      for (let sent = 0; sent < count;) {
-        const due = begin + (sent / rate) * 1000
-        const wait = due - Date.now()
-        if (wait > 0) await sleep(wait)
-        const n = Math.min(count - sent, Math.max(1, Math.round(rate * tickMs / 1000)))
+      let reported = Date.now()
+      const traffic = pacedSender(rate, count, async (n, sentBefore) => {
         ids.push(...await post(n))
-        sent += n
         peakRss = Math.max(peakRss, sampleResources(app.pid)?.rssMb ?? 0)
         assertHealthy(`the ${rate}/s phase`)
         if (Date.now() - reported >= 5_000) {
           reported = Date.now()
-          process.stderr.write(`  ${((reported - begin) / 1000).toFixed(0)} s: ${sent} made available, ${ticketedAt.size - startTicketed} ticket events on the feed\n`)
+          process.stderr.write(`  ${((reported - traffic.begin) / 1000).toFixed(0)} s: ${sentBefore + n} made available, ${ticketedAt.size - startTicketed} ticket events on the feed\n`)
         }
-      }
+      })
+      const begin = traffic.begin
+      await traffic.until()
       const trafficEnd = Date.now()
       const atEnd = ticketedAt.size - startTicketed
       const storedAtEnd = (await stageCounters(app.url)).stored - startStored

@@ -7,7 +7,7 @@ import { createKafkaBus } from '@earshot/bus'
 import { decodeEvent, topicNames, topics } from '@earshot/contracts'
 import { createPool, migrate } from '@earshot/store'
 import { startDedicatedKafka } from '../e2e/dedicated-kafka.js'
-import { FakeXProcess, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
+import { FakeXProcess, pacedSender, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
 import { benchDatabase, percentile, table } from './infra.js'
 
 export interface Quantiles { p50: number, p95: number, p99: number }
@@ -153,19 +153,14 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
       const before = new Map([...services].map(([name, s]) => [name, sampleResources(s.pid ?? 0)]))
       const peakRss = new Map<ServiceName, number>()
       const startTicketed = ticketedAt.size
-      const begin = Date.now()
       const count = rate * seconds
       process.stderr.write(`rate ${rate}/s for ${seconds} s (${count} mentions)…\n`)
-      const tickMs = 100
-      for (let sent = 0; sent < count;) {
-        const due = begin + (sent / rate) * 1000
-        const wait = due - Date.now()
-        if (wait > 0) await sleep(wait)
-        const n = Math.min(count - sent, Math.max(1, Math.round(rate * tickMs / 1000)))
+      const traffic = pacedSender(rate, count, async (n) => {
         await fake.add(n)
-        sent += n
         for (const [name, s] of services) peakRss.set(name, Math.max(peakRss.get(name) ?? 0, sampleResources(s.pid ?? 0)?.rssMb ?? 0))
-      }
+      })
+      const begin = traffic.begin
+      await traffic.until()
       const trafficEnd = Date.now()
       const atEnd = ticketedAt.size - startTicketed
       const backlogSeconds = Number(((count - atEnd) / rate).toFixed(1))

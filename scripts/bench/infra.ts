@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 
@@ -30,4 +32,11 @@ export function percentile (sorted: number[], p: number): number {
 export function table (rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? []
   return rows.map((r) => r.map((cell, c) => c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)).join('  ')).join('\n')
+}
+
+/** Writes bench-results/<name>.json (not committed; each run replaces it) and says so. */
+export function writeBenchResult (name: string, result: unknown): void {
+  mkdirSync('bench-results', { recursive: true })
+  writeFileSync(join('bench-results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`)
+  process.stdout.write(`\nwritten to bench-results/${name}.json\n`)
 }

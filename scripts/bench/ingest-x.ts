@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createKafkaBus } from '@earshot/bus'
@@ -8,7 +7,7 @@ import { createApp, createXClient } from '@earshot/ingest-x'
 import { createLogger, createMetrics } from '@earshot/observability'
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { table } from './infra.js'
+import { table, writeBenchResult } from './infra.js'
 import { kafkaForBench } from './local-kafka.js'
 
 async function startFakeXProcess (total: number, sources: number): Promise<{ url: string, brandIds: string[], stop: () => Promise<void> }> {
@@ -71,9 +70,7 @@ export async function runIngestXBenchmark (args: string[]): Promise<void> {
       ['time', `${result.seconds} s`],
       ['throughput', `${rate.toLocaleString('en')} mentions/s`],
     ])}\n`)
-    mkdirSync('bench-results', { recursive: true })
-    writeFileSync(join('bench-results', 'ingest-x.json'), `${JSON.stringify(result, null, 2)}\n`)
-    process.stdout.write('\nwritten to bench-results/ingest-x.json\n')
+    writeBenchResult('ingest-x', result)
   } finally {
     await bus.close()
     await cache.close()

@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createKafkaBus } from '@earshot/bus'
 import { type ClassifiedMention, decodeEvent, encodeEvent, messageKeyFor, sampleClassifiedMention, topics } from '@earshot/contracts'
 import { createLogger, createMetrics } from '@earshot/observability'
 import { createPool, migrate } from '@earshot/store'
 import { createPolicyBook, createRouterApp, createTicketWriter } from '@earshot/router'
-import { benchDatabase, percentile, table } from './infra.js'
+import { benchDatabase, percentile, table, writeBenchResult } from './infra.js'
 import { kafkaForBench } from './local-kafka.js'
 
 const TENANTS = 10
@@ -127,9 +125,7 @@ export async function runRouterBenchmark (args: string[]): Promise<void> {
       ['p99', `${result.fixedRate.p99} ms`],
       ['events measured / sent', `${latencies.length} / ${count} (end-to-end ${achieved}/s)`],
     ])}\n`)
-    mkdirSync('bench-results', { recursive: true })
-    writeFileSync(join('bench-results', 'router.json'), `${JSON.stringify(result, null, 2)}\n`)
-    process.stdout.write('\nwritten to bench-results/router.json\n')
+    writeBenchResult('router', result)
   } finally {
     await pool.end()
     await db.drop()

@@ -12,7 +12,7 @@ import { createPolicyBook } from '@earshot/router'
 import { createPool, migrate } from '@earshot/store'
 import { evaluate } from '@earshot/triage'
 import { startDedicatedKafka } from './dedicated-kafka.js'
-import { FakeXProcess, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from './pipeline.js'
+import { FakeXProcess, pacedSender, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from './pipeline.js'
 import { startPrivatePostgres, startPrivateRedis } from './private-services.js'
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -118,33 +118,18 @@ async function main (): Promise<void> {
       { at: 0.76, name: 'crash Redis (SIGKILL) and restart it', run: async () => { await redis.crashAndRestart() } },
     ]
 
-    const begin = Date.now()
-    const tickMs = 100
-    let sent = 0
+    const traffic = pacedSender(rate, total, async (n) => { posted.push(...await fake.add(n)) })
     let pending: Promise<void> = Promise.resolve()
     for (const fault of faults) {
       // Traffic keeps flowing while a fault runs: the fault is started, not awaited, before the next ticks.
-      while (sent < fault.at * total) {
-        const due = begin + (sent / rate) * 1000
-        const wait = due - Date.now()
-        if (wait > 0) await sleep(wait)
-        const n = Math.min(total - sent, Math.max(1, Math.round(rate * tickMs / 1000)))
-        posted.push(...await fake.add(n))
-        sent += n
-      }
+      await traffic.until(fault.at * total)
       await pending
-      say(`fault: ${fault.name} (after ${sent} mentions)`)
+      say(`fault: ${fault.name} (after ${traffic.sent} mentions)`)
       pending = fault.run()
     }
-    while (sent < total) {
-      const wait = begin + (sent / rate) * 1000 - Date.now()
-      if (wait > 0) await sleep(wait)
-      const n = Math.min(total - sent, Math.max(1, Math.round(rate * tickMs / 1000)))
-      posted.push(...await fake.add(n))
-      sent += n
-    }
+    await traffic.until()
     await pending
-    say(`all ${posted.length} mentions posted in ${Math.round((Date.now() - begin) / 1000)} s; waiting for the pipeline to catch up`)
+    say(`all ${posted.length} mentions posted in ${Math.round((Date.now() - traffic.begin) / 1000)} s; waiting for the pipeline to catch up`)
 
     // Up to 5 minutes, but a pipeline that stored nothing for 90 s has stalled (or lost the rest).
     const drainDeadline = Date.now() + 300_000

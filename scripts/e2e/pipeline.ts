@@ -163,3 +163,27 @@ export function serviceEnvironments (s: PipelineSettings): Record<ServiceName, R
     router: { ...common, ...redis, KAFKA_CLIENT_ID: 'e2e-router', DATABASE_URL: s.databaseUrl, ROUTER_GROUP_ID: `e2e-router-${s.runId}`, ROUTER_SCHEDULER_INTERVAL: '1s', ROUTER_SESSION_TIMEOUT: '10s' },
   }
 }
+
+/**
+ * Sends `total` items at `rate` per second from the moment it is made, `rate × tickMs / 1000` at a
+ * time: `until(n)` sends ticks (each `send(count, sentBefore)`) until `n` items are out. Traffic stays
+ * on schedule when a caller stops in between (a fault starts) and resumes.
+ */
+export function pacedSender (rate: number, total: number, send: (count: number, sentBefore: number) => Promise<void>, tickMs = 100) {
+  const begin = Date.now()
+  const perTick = Math.max(1, Math.round(rate * tickMs / 1000))
+  let sent = 0
+  return {
+    begin,
+    get sent (): number { return sent },
+    async until (target = total): Promise<void> {
+      while (sent < Math.min(target, total)) {
+        const wait = begin + (sent / rate) * 1000 - Date.now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        const count = Math.min(total - sent, perTick)
+        await send(count, sent)
+        sent += count
+      }
+    },
+  }
+}

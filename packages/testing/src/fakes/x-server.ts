@@ -127,11 +127,12 @@ function list (value: string | undefined): Set<string> {
   return new Set((value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''))
 }
 
-/** Search: bare words and "quoted phrases" must all appear (case-insensitive); `-is:retweet` and `lang:xx` filter. */
+/** X returns `&`, `<` and `>` in tweet text as HTML entities. */
 function escapeLikeX (text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+/** Search: bare words and "quoted phrases" must all appear (case-insensitive); `-is:retweet` and `lang:xx` filter. */
 function matchesQuery (tweet: FakeXTweet, query: string): boolean {
   const text = tweet.text.toLowerCase()
   for (const match of query.matchAll(/(-?)("([^"]*)"|\S+)/g)) {
@@ -315,7 +316,6 @@ export async function startFakeX (options: FakeXOptions = {}) {
   }
 
   function render (tweet: FakeXTweet, fields: Set<string>, strip: ReadonlyArray<keyof FakeXTweet>): Record<string, unknown> {
-    // X returns tweet text with &, < and > as HTML entities.
     const out: Record<string, unknown> = { id: tweet.id, text: escapeLikeX(tweet.text), edit_history_tweet_ids: tweet.edit_history_tweet_ids }
     for (const field of ['author_id', 'created_at', 'conversation_id', 'lang', 'in_reply_to_user_id', 'referenced_tweets', 'public_metrics'] as const) {
       if (fields.has(field) && tweet[field] !== undefined) out[field] = tweet[field]
