@@ -102,7 +102,13 @@ export class ServiceProcess {
 
 /** The fake X server in its own process, taking {"add": n} commands. */
 export class FakeXProcess {
-  private constructor (private readonly child: ChildProcess, private readonly lines: Interface, readonly url: string, readonly brandIds: string[]) {}
+  /** Callers waiting for an answer, in the order their commands were written (the fake answers in order). */
+  private readonly waiting: Array<(ids: string[]) => void> = []
+
+  private constructor (private readonly child: ChildProcess, lines: Interface, readonly url: string, readonly brandIds: string[]) {
+    lines.on('line', (line) => { this.waiting.shift()?.((JSON.parse(line) as { ids: string[] }).ids) })
+  }
+
   total = 0
 
   static async start (brands: number): Promise<FakeXProcess> {
@@ -117,9 +123,12 @@ export class FakeXProcess {
     return new FakeXProcess(child, lines, url, brandIds)
   }
 
-  /** Posts n mentions now; resolves with their tweet ids once the fake serves them. */
+  /**
+   * Posts n mentions now; resolves with their tweet ids once the fake serves them. Safe to call
+   * concurrently (traffic ticks and a fault's burst): each answer goes to the command it answers.
+   */
   async add (n: number): Promise<string[]> {
-    const answered = new Promise<string[]>((resolve) => this.lines.once('line', (line) => { resolve((JSON.parse(line) as { ids: string[] }).ids) }))
+    const answered = new Promise<string[]>((resolve) => { this.waiting.push(resolve) })
     this.child.stdin!.write(`${JSON.stringify({ add: n })}\n`)
     const ids = await answered
     this.total += n
