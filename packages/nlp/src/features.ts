@@ -70,6 +70,25 @@ function push (vector: SparseVector, index: number, value: number): void {
   vector.length++
 }
 
+/** Makes room for `extra` more entries after `vector.length`. */
+function reserve (vector: SparseVector, extra: number): void {
+  if (vector.length + extra <= vector.indices.length) return
+  const capacity = Math.max(vector.indices.length * 2, vector.length + extra)
+  const indices = new Int32Array(capacity)
+  indices.set(vector.indices.subarray(0, vector.length))
+  const values = new Float32Array(capacity)
+  values.set(vector.values.subarray(0, vector.length))
+  vector.indices = indices
+  vector.values = values
+}
+
+/** How many n-grams of lengths `min`..`max` a string of `length` characters has. */
+function charNgramCount (length: number, min: number, max: number): number {
+  let count = 0
+  for (let n = min; n <= max; n++) count += Math.max(0, length - n + 1)
+  return count
+}
+
 export interface LexiconSummary {
   positive: number
   negative: number
@@ -96,13 +115,6 @@ export function summariseLexicon (tokens: readonly string[], polarity: ReadonlyM
     summary.last = score
   }
   return summary
-}
-
-// Word and character features are scaled to unit length separately, so the ~300 character n-grams
-// of a tweet do not drown its ~40 word features.
-function normalise (vector: SparseVector, from: number, to: number): void {
-  const scale = to === from ? 1 : 1 / Math.sqrt(to - from)
-  for (let i = from; i < to; i++) vector.values[i] = scale
 }
 
 const lexiconFeatureNames = ['pos', 'neg', 'last', 'haspos', 'hasneg', 'none'] as const
@@ -173,28 +185,37 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
     }
   }
   const extractTokens = (text: string, tokens: readonly string[], out: SparseVector): SparseVector => {
-    out.length = 0
+    const chars = config.charMax > 0 ? ' ' + normaliseForCharacters(text) + ' ' : ''
+    const wordCount = tokens.length * (config.wordBigrams ? 2 : 1)
+    const charCount = charNgramCount(chars.length, config.charMin, config.charMax)
+    reserve(out, wordCount + charCount + lexicons.length * lexiconFeatureNames.length)
+    const { indices, values } = out
+    // Word and character features are each scaled to unit length, so the ~300 character n-grams of a
+    // tweet do not drown its ~40 word features.
+    const wordValue = wordCount === 0 ? 1 : 1 / Math.sqrt(wordCount)
+    let at = 0
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as string
-      push(out, finalise(fnvString(unigramSeed, token)) & mask, 1)
+      indices[at] = finalise(fnvString(unigramSeed, token)) & mask
+      values[at++] = wordValue
       if (config.wordBigrams) {
         const left = i === 0 ? '<S>' : tokens[i - 1] as string
-        push(out, finalise(fnvString(fnvString(fnvString(bigramSeed, left), ' '), token)) & mask, 1)
+        indices[at] = finalise(fnvString(fnvString(fnvString(bigramSeed, left), ' '), token)) & mask
+        values[at++] = wordValue
       }
     }
-    const wordCount = out.length
-    normalise(out, 0, wordCount)
-    if (config.charMax > 0) {
-      const chars = ' ' + normaliseForCharacters(text) + ' '
-      for (let start = 0; start < chars.length; start++) {
-        let hash = charSeed
-        for (let n = 1; n <= config.charMax && start + n <= chars.length; n++) {
-          hash = Math.imul(hash ^ chars.charCodeAt(start + n - 1), fnvPrime)
-          if (n >= config.charMin) push(out, finalise(hash) & mask, 1)
+    const charValue = charCount === 0 ? 1 : 1 / Math.sqrt(charCount)
+    for (let start = 0; start + config.charMin <= chars.length; start++) {
+      let hash = charSeed
+      for (let n = 1; n <= config.charMax && start + n <= chars.length; n++) {
+        hash = Math.imul(hash ^ chars.charCodeAt(start + n - 1), fnvPrime)
+        if (n >= config.charMin) {
+          indices[at] = finalise(hash) & mask
+          values[at++] = charValue
         }
       }
     }
-    normalise(out, wordCount, out.length)
+    out.length = at
     if (config.lexicon) {
       summariseAll(tokens)
       lexicons.forEach((lexicon, l) => addLexiconFeatures(out, lexicon.indices, summaries[l] as LexiconSummary))

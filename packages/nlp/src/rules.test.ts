@@ -1,0 +1,44 @@
+import { join } from 'node:path'
+import { readLabelledMentions } from './labelled-mentions.js'
+import { createPrng } from './prng.js'
+import { foldText, ruleHits, ruleNames, rulePatterns } from './rules.js'
+
+// The same alternatives with Unicode-mode word boundaries: what the ASCII patterns must agree with.
+const reference = ruleNames.map((name) => new RegExp(
+  rulePatterns[name].source.replace(/^\(\?:\^\|\[\^a-z0-9\u00aa\]\)/, '(?<![\\p{L}\\p{N}])').replace(/\(\?!\[a-z0-9\u00aa\]\)$/, '(?![\\p{L}\\p{N}])'), 'u'))
+
+function referenceHits (text: string): Record<string, boolean> {
+  const folded = foldText(text)
+  return Object.fromEntries(ruleNames.map((name, i) => [name, (reference[i] as RegExp).test(folded)]))
+}
+
+test('a rule fires on its words in any of its languages', () => {
+  expect(ruleHits(foldText('I will SUE you')).legal).toBe(true)
+  expect(ruleHits(foldText('Voy a llamar a mi abogado')).legal).toBe(true)
+  expect(ruleHits(foldText('the app is down again')).outage).toBe(true)
+  expect(ruleHits(foldText('Die App ist ausgefallen')).outage).toBe(true)
+})
+
+test('letters outside ASCII are letters to the word boundaries', () => {
+  expect(ruleHits(foldText('pursue')).legal).toBe(false)
+  expect(ruleHits(foldText('łsue')).legal).toBe(false)
+  expect(ruleHits(foldText('Жsue')).legal).toBe(false)
+  expect(ruleHits(foldText('sue²')).legal).toBe(false)
+  expect(ruleHits(foldText('Ж sue')).legal).toBe(true)
+  expect(ruleHits(foldText('😡sue')).legal).toBe(true)
+})
+
+test('the ASCII patterns agree with Unicode word boundaries on mentions and random fragments', () => {
+  expect(reference.every((pattern, i) => pattern.source !== rulePatterns[ruleNames[i] as keyof typeof rulePatterns].source)).toBe(true)
+  const texts = readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl')).map((row) => row.text)
+  const pieces = ['sue', 'down', 'is', 'app', 'hacked', 'cancel my account', 'switching to', 'cant log in', 'no funciona', 'outage', 'fire',
+    'anyone else having', 'thanks', 'how do', 'crypto', 'didnt send £5', 'ł', 'ñ', 'ø', '漢', 'Ж', '²', 'ª', '😂', ' ', '\n', '.', "'", 'x', '2', '?']
+  const random = createPrng(3)
+  for (let i = 0; i < 5_000; i++) {
+    let text = ''
+    const length = 1 + Math.floor(random() * 12)
+    for (let j = 0; j < length; j++) text += (pieces[Math.floor(random() * pieces.length)] as string) + (random() < 0.5 ? ' ' : '')
+    texts.push(text)
+  }
+  for (const text of texts) expect([text, ruleHits(foldText(text))]).toEqual([text, referenceHits(text)])
+})
