@@ -30,6 +30,13 @@ const stopwords: Record<LexiconLanguage, Set<string>> = {
 
 const lexiconLanguages: readonly LexiconLanguage[] = ['en', 'es', 'pt', 'fr', 'de']
 
+/** Each stopword with the languages it belongs to, one bit per lexiconLanguages entry: one lookup per token. */
+const stopwordLanguages = new Map<string, number>()
+lexiconLanguages.forEach((language, l) => {
+  for (const word of stopwords[language]) stopwordLanguages.set(word, (stopwordLanguages.get(word) ?? 0) | (1 << l))
+})
+const hits = new Int32Array(lexiconLanguages.length)
+
 export interface DetectedLanguage {
   /** BCP 47 primary tag, or `und` when unknown. */
   language: string
@@ -43,20 +50,29 @@ export interface DetectedLanguage {
  */
 export function detectLanguage (text: string, tokens: readonly string[], hint?: string): DetectedLanguage {
   if (hint !== undefined && hint !== '' && hint !== 'und') return { language: (hint.split('-')[0] as string).toLowerCase(), method: 'hint' }
-  const hits = new Map<LexiconLanguage, number>()
+  hits.fill(0)
   for (const raw of tokens) {
-    const token = raw.startsWith(markers.negationPrefix) ? raw.slice(markers.negationPrefix.length) : raw
-    for (const language of lexiconLanguages) {
-      if (stopwords[language].has(token)) hits.set(language, (hits.get(language) ?? 0) + 1)
-    }
+    const languages = stopwordLanguages.get(raw.startsWith(markers.negationPrefix) ? raw.slice(markers.negationPrefix.length) : raw)
+    if (languages === undefined) continue
+    for (let l = 0; l < lexiconLanguages.length; l++) if ((languages & (1 << l)) !== 0) hits[l]++
   }
-  const ranked = [...hits.entries()].sort((a, b) => b[1] - a[1])
-  const [first, second] = ranked
-  if (first !== undefined && (second === undefined || first[1] >= 2 * second[1]) && (first[0] === 'en' || first[1] >= 2)) {
-    return { language: first[0], method: 'stopwords' }
+  // The most and second most frequent language; ties go to the earlier language in lexiconLanguages.
+  let first = -1
+  let second = -1
+  for (let l = 0; l < lexiconLanguages.length; l++) {
+    const count = hits[l] as number
+    if (count === 0) continue
+    if (first < 0 || count > (hits[first] as number)) {
+      second = first
+      first = l
+    } else if (second < 0 || count > (hits[second] as number)) second = l
+  }
+  const firstHits = first < 0 ? 0 : hits[first] as number
+  if (first >= 0 && (second < 0 || firstHits >= 2 * (hits[second] as number)) && (lexiconLanguages[first] === 'en' || firstHits >= 2)) {
+    return { language: lexiconLanguages[first] as LexiconLanguage, method: 'stopwords' }
   }
   if (!/\p{L}/u.test(text)) return { language: 'und', method: 'none' }
-  const detected = first === undefined ? detect(text) : detect(text, { only: [...lexiconLanguages] })
+  const detected = first < 0 ? detect(text) : detect(text, { only: [...lexiconLanguages] })
   return detected === '' ? { language: 'und', method: 'none' } : { language: detected, method: 'tinyld' }
 }
 

@@ -27,6 +27,8 @@ const ibanPattern = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b
 const accountPattern = /(?:account|acct|acc|a\/c|member(?:ship)?|customer|policy|sort code|routing|cuenta|socio|compte|client|konto|kunden|kundennummer|conta|cliente)\s*(?:no\.?|number|num|#|nr\.?|numero|nummer|id)?\s*(?:is|es|est|ist|e)?\s*:?\s*#?([A-Z]{0,3}[\d][\d -]{4,20}\d)/i
 const streetPattern = /\b\d{1,5}[a-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|boulevard|blvd|crescent|court|ct|place|pl|terrace|gardens)\b\.?/i
 const foreignStreetPattern = /\b(?:(?:calle|c\/|avenida|avda\.?|rua|avenida|travessa|rue|avenue|boulevard|chemin|allee)\s+[\p{L}' -]{2,40}?,?\s*(?:n[ºo°.]?\s*)?\d{1,5}|\d{1,5},?\s+(?:rue|avenue|boulevard|chemin|allee)\s+[\p{L}' -]{2,40}|[\p{L}-]{3,40}(?:strasse|straße|str\.|weg|platz|allee|gasse)\s+\d{1,4}[a-z]?)/iu
+// Every foreign street address holds one of these words; checking for them first skips the costly pattern on most texts.
+const foreignStreetWords = /calle|c\/|avenida|avda|rua|travessa|rue|avenue|boulevard|chemin|allee|strasse|straße|str\.|weg|platz|gasse/iu
 const postcodePattern = /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b\d{5}(?:-\d{4})? [A-Z][a-z]+/
 
 function digitsOf (text: string): string {
@@ -62,6 +64,6 @@ export function detectPii (text: string): PiiKind[] {
       }
     }
   }
-  if (/\d/.test(text) && (streetPattern.test(text) || foreignStreetPattern.test(text) || postcodePattern.test(text))) found.push('address')
+  if (/\d/.test(text) && (streetPattern.test(text) || (foreignStreetWords.test(text) && foreignStreetPattern.test(text)) || postcodePattern.test(text))) found.push('address')
   return found
 }
