@@ -54,7 +54,7 @@ export function detectLanguage (text: string, tokens: readonly string[], hint?: 
   for (const raw of tokens) {
     const languages = stopwordLanguages.get(raw.startsWith(markers.negationPrefix) ? raw.slice(markers.negationPrefix.length) : raw)
     if (languages === undefined) continue
-    for (let l = 0; l < lexiconLanguages.length; l++) if ((languages & (1 << l)) !== 0) hits[l]++
+    for (let l = 0; l < lexiconLanguages.length; l++) if ((languages & (1 << l)) !== 0) hits[l] = (hits[l] as number) + 1
   }
   // The most and second most frequent language; ties go to the earlier language in lexiconLanguages.
   let first = -1
