@@ -59,7 +59,27 @@ export const rulePatterns = {
     'blesse(?:e|s)?', 'intoxication', 'intoxique', 'dangereu(?:x|se)', 'incendie', 'fumee', 'hopital', 'urgences', 'brulure', 'malaise', 'me suicider',
     'verletzt', 'verletzung', 'lebensmittelvergiftung', 'gefahrlich', 'gefahr', 'rauch', 'krankenhaus', 'notaufnahme', 'notarzt', 'rettungswagen', 'verbrennung', 'in brand', 'es brennt', 'umgekippt', 'allergische reaktion',
     'ferid[oa]s?', 'intoxicacao', 'intoxicad[oa]', 'perigos[oa]', 'perigo', 'incendio', 'fumaca', 'hospital', 'ambulancia', 'queimadura', 'desmaiei', 'passei mal',
-    'smell(?:s|ing)? (?:of )?gas', 'gas smell', 'olor a gas', 'odeur de gaz', 'gasgeruch', 'riecht nach gas', 'cheiro de gas', 'insulin', 'oxygen', 'life support', 'dialysis', 'nearly (?:crashed|crashing|died|drowned)', 'almost (?:crashed|died|hit)', 'bald tyres', 'worn tyres', 'aquaplan\\w*', 'insulina', 'oxigeno', 'casi (?:tenemos|tuve|tuvimos) un accident', 'neumaticos lisos', 'insuline', 'oxygene', 'failli avoir un accident', 'pneus lisses', 'sauerstoff', 'ins schleudern', 'abgefahrenen? reifen', 'beinahe (?:einen )?unfall', 'oxigenio', 'pneus carecas', 'quase (?:bati|sofri|sofremos|tive)'
+    'smell(?:s|ing)? (?:of )?gas', 'gas smell', 'olor a gas', 'odeur de gaz', 'gasgeruch', 'riecht nach gas', 'cheiro de gas', 'insulin', 'oxygen', 'life support', 'dialysis', 'nearly (?:crashed|crashing|died|drowned)', 'almost (?:crashed|died|hit)', 'bald tyres', 'worn tyres', 'aquaplan\\w*', 'insulina', 'oxigeno', 'casi (?:tenemos|tuve|tuvimos) un accident', 'neumaticos lisos', 'insuline', 'oxygene', 'failli avoir un accident', 'pneus lisses', 'sauerstoff', 'ins schleudern', 'abgefahrenen? reifen', 'beinahe (?:einen )?unfall', 'oxigenio', 'pneus carecas', 'quase (?:bati|sofri|sofremos|tive)',
+    // Poisoning, illness and injury as customers describe them.
+    '(?:tasted|tastes|smelled|smells|taste|smell) (?:of|like) (?:bleach|chemicals|petrol|diesel|cleaning)', 'actual bleach', '(?:bleach|chemicals?) in (?:my|the|our) (?:food|drink|coffee|water|meal)',
+    'throat(?:\'s| is)? (?:burning|swelling|closing)', '(?:lips?|tongue|face) (?:swell\\w*|swollen)',
+    '(?:calling|called|call|rang|ringing|phoned) (?:111|999|911|112|nhs 111|an ambulance)', '(?:been|was|were|got|getting|being|feel|feeling|felt) (?:really |so |very |violently )?(?:sick|ill|unwell)(?! of| and tired| to death)',
+    'doubled over', 'in (?:agony|so much pain)', 'stomach cramps', '(?:coeliac|celiac|gluten)[^.!?]{0,80}(?:ill|sick|pain|reaction|doubled|hospital|vomit\\w*)', 'having a hypo', 'blood sugar (?:dropped|crashed|low)',
+    'chest (?:is |has been |keeps )?(?:getting worse|hurting|tight)', 'can\'?t breathe', 'struggling to breathe', 'asthma attack',
+    // Products and vehicles that can hurt someone.
+    '(?:plug|socket|charger|cable|lights?|wires?|battery|heater|kettle|toaster|adapter) (?:sparked|sparking|melted|melting|overheated|scorched)', 'sparked and', 'melted the (?:plug|socket|cable|charger)',
+    '(?:tyres?|tires?) (?:was |were |is |are )?(?:almost |nearly |completely )?(?:bald|burst|blew out)', 'brakes? (?:not working|went|felt spongy|stopped working)',
+    'child seat (?:was |is )?(?:missing|broken|faulty|not fitted|loose)', 'missing a strap',
+    // Children and vulnerable people at risk.
+    '(?:asking|asked|messaging|messaged|contacting) my (?:\\d+ ?(?:yr|year)s? old|daughter|son|kid|child|children) for', '(?:online |child |sexual )predators?', '(?:grooming|groomed) (?:kids|children|minors|my (?:son|daughter|kid|child))',
+    'alone,? in the dark', 'unstaffed station at night', 'on (?:her|his|their) own at night',
+    '(?:elderly|pensioner|vulnerable|disabled|newborn|baby|infant|\\d{2} ?(?:yr|year)s? old|\\d{2} ans|\\d{2} jahre|\\d{2} anos|ancian[oa]|abuel[oa]|personne agee|ma voisine|mon voisin|bebe|rentner\\w*|idos[oa])[^.!?]{0,100}(?:freezing|so cold|very cold|no heat|no heating|emergency credit|tres froid|plus de chauffage|sans chauffage|mucho frio|sin calefaccion|keine heizung|sehr kalt|muito frio|sem aquecimento)',
+    // Self-harm.
+    '(?:don\'?t|do not|can\'?t|cannot) see the point (?:of|in) (?:carrying on|going on|living|anything)', 'better off dead', 'no reason to live', 'can\'?t go on (?:like this|anymore|any more)', 'end my life', 'take my own life',
+    'sabe a lejia', 'me he intoxicado', 'nos hemos puesto malos', 'se puso mal[oa]', 'dolor de (?:estomago|pecho)', 'no puedo respirar', '(?:saltan|saltaron|salian|echando) chispas',
+    '(?:gout|odeur|sent|sentait) (?:de |d\'eau de )?javel', 'n\'arrive plus a respirer',
+    'qualm\\w*', '(?:stecker|kabel|ladegerat|steckdose)[^.!?]{0,30}geschmolzen', 'erbrochen', 'atemnot', 'bewusstlos',
+    'passou mal', 'passaram mal', 'passamos mal', '(?:soltou|soltando|saindo) faiscas', '(?:tomada|cabo|carregador|fio)[^.!?]{0,30}derreteu', 'falta de ar', 'desmaiou'
   ),
   legal: words(
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
@@ -68,7 +88,8 @@ export const rulePatterns = {
     'avocats?', 'plainte', 'porter plainte', 'tribunal', 'en justice', 'poursuites', 'dgccrf', 'ufc(?:-que choisir)?', 'mediateur', 'mise en demeure', 'action en justice',
     'anwalt', 'anwaltin', 'rechtsanwalt', 'klage', 'verklagen', 'verklage', 'gericht', 'verbraucherzentrale', 'rechtliche schritte', 'bundesnetzagentur', 'schlichtungsstelle', 'anzeige erstatten',
     'advogad[oa]', 'processar', 'vou processar', 'na justica', 'procon', 'anatel', 'juizado', 'acao judicial', 'medidas legais',
-    'bafin', 'banco de espana', 'banco de portugal', 'acpr', 'arcep', 'cnil', 'aepd', 'cnmc', 'anacom', 'livro de reclamacoes', 'reclamacion (?:ante|formal)', 'reclamacao (?:no|ao|formal)', 'financial ombudsman', 'information commissioner', 'ombudsman service', 'consumer rights act', 'small claims'
+    'bafin', 'banco de espana', 'banco de portugal', 'acpr', 'arcep', 'cnil', 'aepd', 'cnmc', 'anacom', 'livro de reclamacoes', 'reclamacion (?:ante|formal)', 'reclamacao (?:no|ao|formal)', 'financial ombudsman', 'information commissioner', 'ombudsman service', 'consumer rights act', 'small claims',
+    '(?:complaint|complained|reported|reporting|report|lodged|escalat\\w*) (?:\\w+ ){0,3}(?:to|with) the ico', 'ico complaint'
   ),
   compromise: words(
     'hacked', 'been hacked', 'got hacked', 'compromised', 'someone (?:logged|got) into my account', 'unauthori[sz]ed (?:charges?|transactions?|payments?|logins?|access|purchases?)', "didn'?t make (?:this|these) (?:purchase|payment|transaction)s?",

@@ -6,7 +6,7 @@ import { type Classifier, createClassifier, type ModelManifest, sentimentClasses
 import { createIntentSignalAppender, intentModelClasses } from './intent-model.js'
 import { type LabelledMention, readLabelledMentions } from './labelled-mentions.js'
 import { createPrng, shuffleInPlace } from './prng.js'
-import { foldText, ruleHits } from './rules.js'
+import { foldText, ruleHits, rulePatterns } from './rules.js'
 import { readComplaintsCsv, readSemevalTsv, readTweetEvalSplit } from './datasets.js'
 import { createFeaturizer, createSparseVector, defaultFeatureConfig, type FeatureConfig, type SparseVector } from './features.js'
 import { NlpError } from './errors.js'
@@ -136,7 +136,9 @@ export interface TrainingResult {
 export function trainModels (paths: DataPaths, config: TrainingConfig = defaultTrainingConfig, log: (line: string) => void = () => {}): TrainingResult {
   const dataHash = hashFiles([paths.sentimentTrain, join(paths.sentimentValDir, 'val_text.txt'), join(paths.sentimentValDir, 'val_labels.txt'), paths.complaintsTrain, paths.complaintsVal,
     paths.brandMentions, ...(paths.corrections === undefined ? [] : [paths.corrections])])
-  const modelVersion = `nlp-${createHash('sha256').update(JSON.stringify(config)).update(dataHash).digest('hex').slice(0, 12)}`
+  // The rules feed the intent and flag models (signals, weak labels), so their text is part of the version.
+  const rulesSource = JSON.stringify(Object.values(rulePatterns).map((pattern) => pattern.source))
+  const modelVersion = `nlp-${createHash('sha256').update(JSON.stringify(config)).update(dataHash).update(rulesSource).digest('hex').slice(0, 12)}`
   const options = { l2: config.l2, classBalance: config.classBalance, seed: config.seed, average: false }
   const files: Record<string, Buffer> = {}
   const figures: Record<string, number> = {}
