@@ -22,6 +22,8 @@ interface RatePhase {
   sustained: boolean
   fromPlatform: { p50: number, p95: number, p99: number }
   fromIngest: { p50: number, p95: number, p99: number }
+  /** From ingest to the router's ticket write (the event's occurredAt): the rest is the outbox relay and delivery. */
+  ingestToWrite: { p50: number, p95: number, p99: number }
   resources: Record<ServiceName, { rssMb: number, cpuPercent: number }>
 }
 
@@ -112,6 +114,7 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
 
     // When each mention's ticket event arrived (the mention id is the snapshot's newest).
     const ticketedAt = new Map<string, number>()
+    const writtenAt = new Map<string, number>()
     const watcher = bus.consumer({
       groupId: `bench-e2e-watch-${runId}`,
       topics: [topics.tickets],
@@ -119,7 +122,12 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
         const at = Date.now()
         for (const message of batch.messages) {
           const event = decodeEvent(topics.tickets, message.value)
-          for (const id of event.ticket.mentionIds) if (!ticketedAt.has(`${event.tenantId}/${id}`)) ticketedAt.set(`${event.tenantId}/${id}`, at)
+          for (const id of event.ticket.mentionIds) {
+            const key = `${event.tenantId}/${id}`
+            if (ticketedAt.has(key)) continue
+            ticketedAt.set(key, at)
+            writtenAt.set(key, Date.parse(event.occurredAt))
+          }
         }
       },
     })
@@ -134,18 +142,20 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
       await sleep(200)
     }
 
-    async function latencies (since: number): Promise<{ fromPlatform: number[], fromIngest: number[] }> {
+    async function latencies (since: number): Promise<{ fromPlatform: number[], fromIngest: number[], ingestToWrite: number[] }> {
       const { rows } = await pool.query<{ tenant_id: string, id: string, created_at: Date, received_at: Date }>(
         'SELECT tenant_id, id, created_at, received_at FROM mentions WHERE tenant_id = ANY($1) AND created_at >= $2', [tenants, new Date(since)])
       const fromPlatform: number[] = []
       const fromIngest: number[] = []
+      const ingestToWrite: number[] = []
       for (const row of rows) {
         const at = ticketedAt.get(`${row.tenant_id}/${row.id}`)
         if (at === undefined) continue
         fromPlatform.push(at - row.created_at.getTime())
         fromIngest.push(at - row.received_at.getTime())
+        ingestToWrite.push((writtenAt.get(`${row.tenant_id}/${row.id}`) ?? at) - row.received_at.getTime())
       }
-      return { fromPlatform, fromIngest }
+      return { fromPlatform, fromIngest, ingestToWrite }
     }
 
     const phases: RatePhase[] = []
@@ -183,6 +193,7 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
         sustained: backlogSeconds <= 2,
         fromPlatform: quantiles(measured.fromPlatform),
         fromIngest: quantiles(measured.fromIngest),
+        ingestToWrite: quantiles(measured.ingestToWrite),
         resources,
       })
     }
@@ -217,8 +228,8 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
     const result = { broker: kafka.version, runId, phases, burst: { mentions: burst, stages, endToEndPerSecond: Math.round(endToEnd) } }
     const fmt = (q: { p50: number, p95: number, p99: number }): string => `${q.p50} / ${q.p95} / ${q.p99}`
     process.stdout.write(`\n${table([
-      ['offered rate', 'sent', 'ticketed', 'backlog', 'platform→event p50/p95/p99 ms', 'ingest→event p50/p95/p99 ms', ...serviceNames.map((n) => `${n} CPU% / RSS MB`)],
-      ...phases.map((p) => [`${p.rate}/s${p.sustained ? '' : ' (not sustained)'}`, String(p.sent), String(p.ticketed), `${p.backlogSeconds} s`, fmt(p.fromPlatform), fmt(p.fromIngest),
+      ['offered rate', 'sent', 'ticketed', 'backlog', 'platform→event p50/p95/p99 ms', 'ingest→event p50/p95/p99 ms', 'ingest→ticket write', ...serviceNames.map((n) => `${n} CPU% / RSS MB`)],
+      ...phases.map((p) => [`${p.rate}/s${p.sustained ? '' : ' (not sustained)'}`, String(p.sent), String(p.ticketed), `${p.backlogSeconds} s`, fmt(p.fromPlatform), fmt(p.fromIngest), fmt(p.ingestToWrite),
         ...serviceNames.map((n) => `${p.resources[n].cpuPercent} / ${p.resources[n].rssMb}`)]),
     ])}\n\n${table([
       [`burst of ${burst.toLocaleString('en')}`, 'mentions/s'],

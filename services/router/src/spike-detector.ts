@@ -22,6 +22,12 @@ export interface IncidentDetails {
 /** mention key (`tenantId\u0000mentionId`) → the incident it is grouped under. */
 export type IncidentGrouping = Map<string, string>
 
+export interface SpikeObservation {
+  grouping: IncidentGrouping
+  /** Opens or updates the incidents in the batch's transaction. */
+  record: (tx: Queryable) => Promise<void>
+}
+
 const mentionKey = (tenantId: string, mentionId: string): string => `${tenantId}\u0000${mentionId}`
 
 /**
@@ -93,11 +99,15 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
   }
 
   /**
-   * Counts a batch's NEW mentions (call it once per batch, inside the batch's transaction) and
-   * returns the incident each related mention is grouped under.
+   * Counts a batch's NEW mentions (call it once per batch) and returns the incident each related
+   * mention is grouped under, plus `record`, which writes the incidents in the batch's transaction.
+   * Call `record` last: during a spike every batch of the tenant updates the same incident row, so
+   * the row lock should be held for the end of the transaction only (taken first, it serialised
+   * whole batches of that tenant behind one another exactly when traffic peaks).
    */
-  async function observe (tx: Queryable, mentions: readonly ClassifiedMention[], at: Date): Promise<IncidentGrouping> {
+  async function observe (mentions: readonly ClassifiedMention[], at: Date): Promise<SpikeObservation> {
     const grouping: IncidentGrouping = new Map()
+    const incidents: Array<{ tenantId: string, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict }> = []
     const byTenantKind = new Map<string, { tenantId: string, kind: SpikeKind, mentions: ClassifiedMention[] }>()
     for (const mention of mentions) {
       for (const kind of spikeSignals(mention)) {
@@ -119,10 +129,15 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
       if (episode === undefined) continue
       const ungrouped = related.filter((mention) => !grouping.has(mentionKey(tenantId, mention.id)))
       if (ungrouped.length === 0) continue
-      await recordIncident(tx, tenantId, episode, ungrouped, verdict, at)
+      incidents.push({ tenantId, episode, related: ungrouped, verdict })
       for (const mention of ungrouped) grouping.set(mentionKey(tenantId, mention.id), episode.incidentId)
     }
-    return grouping
+    return {
+      grouping,
+      record: async (tx) => {
+        for (const { tenantId, episode, related, verdict } of incidents) await recordIncident(tx, tenantId, episode, related, verdict, at)
+      },
+    }
   }
 
   return { observe }

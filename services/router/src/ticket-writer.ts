@@ -79,7 +79,8 @@ export function createTicketWriter (options: TicketWriterOptions) {
         if (other === undefined || (open(ticket) && !open(other)) || (open(ticket) === open(other) && ticket.updatedAt > other.updatedAt)) active.set(key, ticket)
       }
       const mentionIds = await repo.mentionIdsOf(tx, [...active.values()].map((t) => ({ tenantId: t.tenantId, ticketId: t.id })))
-      const incidents = options.spikes === undefined ? new Map<string, string>() : await options.spikes.observe(tx, todo, at)
+      const spikes = options.spikes === undefined ? undefined : await options.spikes.observe(todo, at)
+      const incidents = spikes?.grouping ?? new Map<string, string>()
       // Counted only as far as each tenant's policy compares the queue (not at all for most policies).
       const limits = new Map(todo.map((m) => [m.tenantId, countLimitOf(options.policies.policyFor(m.tenantId))]))
       const queue = await repo.openTicketCounts(tx, limits)
@@ -140,6 +141,8 @@ export function createTicketWriter (options: TicketWriterOptions) {
       await repo.cancelPendingSchedules(tx, cancels)
       await repo.schedule(tx, [...schedules.values()].flat())
       await repo.insertOutbox(tx, outbox)
+      // Last, so a spike's incident row (shared by every batch of the tenant) is locked only until the commit.
+      await spikes?.record(tx)
       return result
     })
   }
