@@ -130,6 +130,31 @@ describe('ticket repository on real PostgreSQL', () => {
     expect(rows[0]?.state).toBe('pending')
   })
 
+  test('claiming unsent outbox rows marks them sent in id order, and a rollback returns them', async () => {
+    await pool.query('UPDATE outbox SET sent_at = now()')
+    const t = ticket({ conversationId: 'x:claim' })
+    await repo.insertTicket(pool, t)
+    await repo.appendEvents(pool, t, Array.from({ length: 30 }, () => (sequence: number) => ({ eventId: `evt_claim_${sequence}`, messageKey: 'k', payload: {} })))
+    const a = await pool.connect()
+    const b = await pool.connect()
+    try {
+      await a.query('BEGIN')
+      const claimed = await repo.claimUnsent(a, 25, new Date())
+      expect(claimed.map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
+      // A second relay that waits (no SKIP LOCKED) gets only what the first left once it commits.
+      await b.query('BEGIN')
+      const waiting = repo.claimUnsent(b, 25, new Date(), { skipLocked: false })
+      await a.query('ROLLBACK')
+      expect((await waiting).map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
+      await b.query('COMMIT')
+      expect((await repo.claimUnsent(pool, 100, new Date())).map((r) => r.sequence)).toEqual([26, 27, 28, 29, 30])
+      expect(await repo.lockUnsent(pool, 100)).toHaveLength(0)
+    } finally {
+      a.release()
+      b.release()
+    }
+  })
+
   test('two relays locking unsent outbox rows at once see disjoint rows', async () => {
     await pool.query('UPDATE outbox SET sent_at = now()')
     const t = ticket({ conversationId: 'x:relay' })

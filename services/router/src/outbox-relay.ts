@@ -37,14 +37,13 @@ export function createOutboxRelay (options: OutboxRelayOptions) {
   /** Publishes one batch; returns how many rows it sent. */
   async function relayOnce (): Promise<number> {
     return await withTransaction(options.pool, async (tx) => {
-      const rows = await repo.lockUnsent(tx, batchSize, { skipLocked: false })
+      const rows = await repo.claimUnsent(tx, batchSize, now(), { skipLocked: false })
       if (rows.length === 0) return 0
       await options.producer.send(topics.tickets, rows.map((row) => ({
         key: row.messageKey,
         value: JSON.stringify(row.payload),
         headers: { 'earshot.event-id': row.eventId },
       })))
-      await repo.markSent(tx, rows.map((row) => row.id), now())
       published += rows.length
       return rows.length
     })
