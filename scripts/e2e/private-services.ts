@@ -1,7 +1,7 @@
 // A PostgreSQL and a Redis of the fault suite's own (own data directory and port), so it can crash
 // and restart them without touching the machine's servers that other tests use.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { probeTcp } from '@earshot/testing'
 
@@ -69,16 +69,35 @@ export interface PrivateRedis {
 export async function startPrivateRedis (dir: string, port: number): Promise<PrivateRedis> {
   mkdirSync(dir, { recursive: true })
   let child: ChildProcess | undefined
-  const start = async (): Promise<void> => {
+  const logFile = join(dir, 'redis.log')
+  const spawnRedis = (): ChildProcess => {
+    // redis-server reports why it stopped (a port in use, a bad AOF) on stdout: kept in a file for the error below.
+    const log = openSync(logFile, 'a')
     const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
-      { stdio: ['ignore', 'ignore', 'inherit'] })
+      { stdio: ['ignore', log, log] })
+    closeSync(log)
     started.once('error', (err) => { throw new Error(`redis-server could not start (${err.message}); install redis-server`) })
-    child = started
-    await waitForPort(port, 'the private Redis')
+    return started
+  }
+  const start = async (): Promise<void> => {
+    // One more try: a CI run once saw the private Redis keep its port closed for 30 s (cause unknown: its
+    // output was not kept then; now it is, and the error quotes it).
+    for (let attempt = 1; ; attempt++) {
+      child = spawnRedis()
+      try {
+        await waitForPort(port, 'the private Redis')
+        return
+      } catch (err) {
+        await kill()
+        const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join(' | ') : ''
+        if (attempt >= 2) throw new Error(`${(err as Error).message}; redis-server said: ${tail === '' ? '(nothing)' : tail}`)
+        process.stderr.write(`the private Redis did not open port ${port}; starting it again (its log: ${tail === '' ? 'empty' : tail})\n`)
+      }
+    }
   }
   const kill = async (): Promise<void> => {
     const current = child
-    if (current === undefined || current.exitCode !== null) return
+    if (current === undefined || current.exitCode !== null || current.signalCode !== null) return
     const exited = new Promise((resolve) => current.once('exit', resolve))
     current.kill('SIGKILL')
     await exited
