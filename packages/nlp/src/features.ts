@@ -57,20 +57,13 @@ export function pushFeature (vector: SparseVector, index: number, value: number)
 }
 
 function push (vector: SparseVector, index: number, value: number): void {
-  if (vector.length === vector.indices.length) {
-    const indices = new Int32Array(vector.indices.length * 2)
-    indices.set(vector.indices)
-    const values = new Float32Array(vector.values.length * 2)
-    values.set(vector.values)
-    vector.indices = indices
-    vector.values = values
-  }
+  reserve(vector, 1)
   vector.indices[vector.length] = index
   vector.values[vector.length] = value
   vector.length++
 }
 
-/** Makes room for `extra` more entries after `vector.length`. */
+/** Makes room for `extra` more entries after `vector.length` (at least doubling, so pushes stay cheap). */
 function reserve (vector: SparseVector, extra: number): void {
   if (vector.length + extra <= vector.indices.length) return
   const capacity = Math.max(vector.indices.length * 2, vector.length + extra)

@@ -155,7 +155,7 @@ export function tokenise (text: string): string[] {
       let end = at + 1
       while (end < length && isAsciiWord(text.charCodeAt(end))) end++
       if (end > at + 1) tokens.push(markers.user)
-      at = Math.max(end, at + 1)
+      at = end
       continue
     } else if (code === 35) {
       let end = at + 1
@@ -212,7 +212,7 @@ export function tokenise (text: string): string[] {
       const shouted = ascii
         ? upper && !lower && /[A-Za-z]{2}/.test(word)
         : word.length > 1 && hasUpperCase.test(word) && !hasLowerCase.test(word) && twoLetters.test(word)
-      if (shouted && word.length > 1) tokens.push(markers.allCaps)
+      if (shouted) tokens.push(markers.allCaps)
       word = word.toLowerCase()
       if (!ascii) word = word.replace('’', "'")
       const shortened = shortenElongations(word, ascii)

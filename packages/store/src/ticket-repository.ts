@@ -376,23 +376,10 @@ export function createTicketRepository () {
     },
 
     /**
-     * The oldest unsent outbox rows, locked so that two relays never publish one row at the same
-     * time (SKIP LOCKED: the second relay takes the next rows instead of waiting). Call inside a
-     * transaction, publish, then `markSent` before committing.
-     */
-    async lockUnsent (q: Queryable, limit: number, options: { skipLocked?: boolean } = {}): Promise<OutboxRow[]> {
-      const { rows } = await q.query<{ id: string, tenant_id: string, ticket_id: string, sequence: number, event_id: string, message_key: string, payload: unknown }>(
-        `SELECT id, tenant_id, ticket_id, sequence, event_id, message_key, payload FROM outbox
-         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'}`, [limit])
-      return rows.map((r) => ({
-        id: String(r.id), tenantId: r.tenant_id, ticketId: r.ticket_id, sequence: r.sequence, eventId: r.event_id, messageKey: r.message_key, payload: r.payload,
-      }))
-    },
-
-    /**
-     * `lockUnsent` and `markSent` in one statement: the oldest unsent rows, marked sent at `at` and
-     * locked until the transaction ends, in id order. Publish them before committing; a rollback
-     * returns them to unsent. The relay uses it (one round trip fewer per batch).
+     * The oldest unsent outbox rows, marked sent at `at` and locked until the transaction ends, in id
+     * order: publish them, then commit; a rollback returns them to unsent. With SKIP LOCKED (the
+     * default) a second claimer takes the next rows instead of waiting; the relay waits instead
+     * (`skipLocked: false`) so it never overtakes another and each ticket's events stay in sequence.
      */
     async claimUnsent (q: Queryable, limit: number, at: Date, options: { skipLocked?: boolean } = {}): Promise<OutboxRow[]> {
       const { rows } = await q.query<{ id: string, tenant_id: string, ticket_id: string, sequence: number, event_id: string, message_key: string, payload: unknown }>(
@@ -400,14 +387,9 @@ export function createTicketRepository () {
            SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'})
          RETURNING id, tenant_id, ticket_id, sequence, event_id, message_key, payload`, [limit, at])
       // RETURNING has no order; events must go out as they were written.
-      return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id))).map((r) => ({
+      return rows.sort((x, y) => Number(BigInt(x.id) - BigInt(y.id))).map((r) => ({
         id: String(r.id), tenantId: r.tenant_id, ticketId: r.ticket_id, sequence: r.sequence, eventId: r.event_id, messageKey: r.message_key, payload: r.payload,
       }))
-    },
-
-    async markSent (q: Queryable, ids: string[], at: Date): Promise<void> {
-      if (ids.length === 0) return
-      await q.query('UPDATE outbox SET sent_at = $2 WHERE id = ANY($1::bigint[])', [ids, at])
     },
 
     async schedule (q: Queryable, items: NewSchedule[]): Promise<number> {

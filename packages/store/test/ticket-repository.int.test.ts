@@ -1,5 +1,5 @@
 import { freshDatabase } from '@earshot/testing'
-import { createPool, createTicketRepository, migrate, type Pool, type TicketRow, withTransaction } from '../src/index.js'
+import { createPool, createTicketRepository, migrate, type Pool, type PoolClient, type TicketRow, withTransaction } from '../src/index.js'
 
 const repo = createTicketRepository()
 
@@ -22,6 +22,26 @@ function ticket (overrides: Partial<TicketRow> = {}): TicketRow {
     updatedAt: now,
     closedAt: null,
     ...overrides,
+  }
+}
+
+/** Marks every outbox row sent, then writes `count` events of a fresh ticket in `conversationId`. */
+async function seedOutbox (pool: Pool, conversationId: string, count: number): Promise<void> {
+  await pool.query('UPDATE outbox SET sent_at = now()')
+  const t = ticket({ conversationId })
+  await repo.insertTicket(pool, t)
+  await repo.appendEvents(pool, t, Array.from({ length: count }, () => (sequence: number) => ({ eventId: `evt_${conversationId}_${sequence}`, messageKey: 'k', payload: {} })))
+}
+
+/** Two connections of `pool` (two relays), released afterwards. */
+async function withTwoClients (pool: Pool, use: (a: PoolClient, b: PoolClient) => Promise<void>): Promise<void> {
+  const a = await pool.connect()
+  const b = await pool.connect()
+  try {
+    await use(a, b)
+  } finally {
+    a.release()
+    b.release()
   }
 }
 
@@ -131,52 +151,35 @@ describe('ticket repository on real PostgreSQL', () => {
   })
 
   test('claiming unsent outbox rows marks them sent in id order, and a rollback returns them', async () => {
-    await pool.query('UPDATE outbox SET sent_at = now()')
-    const t = ticket({ conversationId: 'x:claim' })
-    await repo.insertTicket(pool, t)
-    await repo.appendEvents(pool, t, Array.from({ length: 30 }, () => (sequence: number) => ({ eventId: `evt_claim_${sequence}`, messageKey: 'k', payload: {} })))
-    const a = await pool.connect()
-    const b = await pool.connect()
-    try {
+    await seedOutbox(pool, 'x:claim', 30)
+    await withTwoClients(pool, async (a, b) => {
       await a.query('BEGIN')
       const claimed = await repo.claimUnsent(a, 25, new Date())
       expect(claimed.map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
-      // A second relay that waits (no SKIP LOCKED) gets only what the first left once it commits.
+      // A second relay that waits (no SKIP LOCKED) blocks on the first; after its rollback it claims the same rows.
       await b.query('BEGIN')
       const waiting = repo.claimUnsent(b, 25, new Date(), { skipLocked: false })
       await a.query('ROLLBACK')
       expect((await waiting).map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
       await b.query('COMMIT')
       expect((await repo.claimUnsent(pool, 100, new Date())).map((r) => r.sequence)).toEqual([26, 27, 28, 29, 30])
-      expect(await repo.lockUnsent(pool, 100)).toHaveLength(0)
-    } finally {
-      a.release()
-      b.release()
-    }
+      expect(await repo.claimUnsent(pool, 100, new Date())).toHaveLength(0)
+    })
   })
 
   test('two relays locking unsent outbox rows at once see disjoint rows', async () => {
-    await pool.query('UPDATE outbox SET sent_at = now()')
-    const t = ticket({ conversationId: 'x:relay' })
-    await repo.insertTicket(pool, t)
-    await repo.appendEvents(pool, t, Array.from({ length: 20 }, () => (sequence: number) => ({ eventId: `evt_relay_${sequence}`, messageKey: 'k', payload: {} })))
-    const a = await pool.connect()
-    const b = await pool.connect()
-    try {
+    await seedOutbox(pool, 'x:relay', 20)
+    await withTwoClients(pool, async (a, b) => {
       await a.query('BEGIN')
       await b.query('BEGIN')
-      const first = await repo.lockUnsent(a, 12)
-      const second = await repo.lockUnsent(b, 12)
+      const first = await repo.claimUnsent(a, 12, new Date())
+      const second = await repo.claimUnsent(b, 12, new Date())
       expect(first).toHaveLength(12)
       expect(second).toHaveLength(8)
       expect(new Set([...first, ...second].map((r) => r.sequence)).size).toBe(20)
-      await repo.markSent(a, first.map((r) => r.id), new Date())
       await a.query('COMMIT')
       await b.query('ROLLBACK')
-      expect(await repo.lockUnsent(pool, 100)).toHaveLength(8)
-    } finally {
-      a.release()
-      b.release()
-    }
+      expect(await repo.claimUnsent(pool, 100, new Date())).toHaveLength(8)
+    })
   })
 })
