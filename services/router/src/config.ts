@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { duration, int, kafkaEnv, observabilityEnv, postgresEnv, redisEnv, url } from '@earshot/config'
+import { duration, int, kafkaEnv, kafkaFetchEnv, observabilityEnv, postgresEnv, redisEnv, url } from '@earshot/config'
 
 export const routerConfigSchema = z.object({
   // Kafka
   ...kafkaEnv,
+  ...kafkaFetchEnv,
   KAFKA_CLIENT_ID: z.string().default('earshot-router'),
   // Partitions for topics this service creates when missing (mentions.classified.v1, tickets.v1); scale consumers up to it.
   ROUTER_TOPIC_PARTITIONS: int({ min: 1, max: 1000 }).default(6),
