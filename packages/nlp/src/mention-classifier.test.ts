@@ -121,3 +121,29 @@ test('account takeovers, other people\'s data, gas leaks and named regulators ar
     expect([text, classify(text).urgency.level]).not.toEqual([text, 'critical'])
   }
 })
+
+test('ported numbers, charges with the card in hand, other customers\' documents and non-English illness, fire and near accidents are critical', () => {
+  const cases: Array<[string, string]> = [
+    ['someone ported my number to another network overnight', 'security:account_compromise'],
+    ["two charges from a shop I've never heard of, and my card is still in my wallet", 'security:account_compromise'],
+    ['jemand hat das Passwort von meinem Konto geändert', 'security:account_compromise'],
+    ['alguém invadiu a minha conta e mudou o e-mail', 'security:account_compromise'],
+    ["the hotel emailed me another guest's invoice with their card number on it", 'security:data_exposure'],
+    ["the app gave me someone else's boarding pass", 'security:data_exposure'],
+    ["got a booking confirmation that isn't mine, with a stranger's home address", 'security:data_exposure'],
+    ['el microondas empezó a echar chispas y huele a quemado', 'flag:safety'],
+    ['un camion de livraison a failli renverser mon fils devant chez nous', 'flag:safety'],
+    ['seit dem Essen bei euch habe ich Fieber und Durchfall', 'flag:safety'],
+    ['o carregador pegou fogo na tomada do quarto', 'flag:safety'],
+    ['there are exposed wires hanging by the lift door on level 2', 'flag:safety'],
+    ['a passenger had a seizure and nobody from the crew came', 'flag:safety'],
+  ]
+  for (const [text, reason] of cases) {
+    const result = classify(text)
+    expect([text, result.urgency.level, result.urgency.reasons]).toEqual([text, 'critical', expect.arrayContaining([reason])])
+  }
+  // Near misses stay below critical.
+  for (const text of ['ported my photos to the new phone, love the app', 'the new fever tree tonic is lovely', "another customer's order was ready before mine, fair enough", 'the blue scarf at the desk is not mine, the name tag says Anna']) {
+    expect([text, classify(text).urgency.level]).not.toEqual([text, 'critical'])
+  }
+})

@@ -1,0 +1,66 @@
+/**
+ * Whole-pipeline k-fold cross-validation on the TRAIN split of the labelled brand mentions: the
+ * intent and flag models are retrained without each fold (the text models and rules stay as they
+ * are) and the fold is classified end to end. Protocol-clean (held-out rows are never read), but
+ * flattering wherever rules were written with train rows in view.
+ *   node --conditions=earshot-source --import tsx packages/nlp/scripts/cross-validate.ts [--folds 4] [--show-misses]
+ */
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { type IntentLabel } from '@earshot/contracts'
+import { createClassifier, loadModelArtifacts, type ModelArtifacts } from '../src/classifier.js'
+import { readComplaintsCsv, readSemevalTsv } from '../src/datasets.js'
+import { intentMetrics } from '../src/evaluate.js'
+import { readLabelledMentions } from '../src/labelled-mentions.js'
+import { createMentionClassifier } from '../src/mention-classifier.js'
+import { createPrng, shuffleInPlace } from '../src/prng.js'
+import { defaultTrainingConfig, trainFlagModel, trainIntentModels } from '../src/training.js'
+
+const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, 'show-misses': { type: 'boolean', default: false } } })
+const folds = Number(values.folds)
+const dataDir = process.env.EARSHOT_DATA_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data')
+const base = loadModelArtifacts()
+const { intents: _intents, flags: _flags, ...textManifest } = base.manifest
+const textOnly: ModelArtifacts = { manifest: textManifest, sentimentModels: base.sentimentModels, complaintModel: base.complaintModel }
+const textClassifier = createClassifier(textOnly)
+const rows = readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl'), 'train')
+const weakTexts = [
+  ...readComplaintsCsv(join(dataDir, 'complaints-twitter', 'train.csv')).map((row) => row.text),
+  ...readSemevalTsv(join(dataDir, 'tweeteval-sentiment', 'semeval2013-2016_train.tsv')).map((row) => row.text),
+]
+const fold = shuffleInPlace(rows.map((_, i) => i % folds), createPrng(7))
+const gold: IntentLabel[][] = []
+const predicted: IntentLabel[][] = []
+const critical = { gold: 0, predicted: 0, both: 0 }
+for (let k = 0; k < folds; k++) {
+  const train = rows.filter((_, i) => fold[i] !== k)
+  const intents = trainIntentModels(textClassifier, train, defaultTrainingConfig)
+  const flags = trainFlagModel(train, weakTexts, defaultTrainingConfig)
+  const classifier = createMentionClassifier({
+    artifacts: {
+      ...textOnly,
+      intentModel: intents.model,
+      flagModel: flags.model,
+      manifest: { ...textManifest, intents: { file: 'intents.bin', thresholds: intents.thresholds }, flags: { file: 'flags.bin', thresholds: flags.thresholds } },
+    },
+  })
+  for (const row of rows.filter((_, i) => fold[i] === k)) {
+    const result = classifier.classify(row)
+    if (row.labels.intents !== undefined) {
+      gold.push([...row.labels.intents])
+      predicted.push(result.intents.map((intent) => intent.label))
+    }
+    if (row.labels.urgency === undefined) continue
+    const isGold = row.labels.urgency === 'critical'
+    const isPredicted = result.urgency.level === 'critical'
+    if (isGold) critical.gold++
+    if (isPredicted) critical.predicted++
+    if (isGold && isPredicted) critical.both++
+    if (values['show-misses'] && isGold && !isPredicted) console.log(`missed critical (${result.urgency.level}): ${row.text}`)
+  }
+  process.stderr.write(`fold ${k + 1}/${folds} done\n`)
+}
+const metrics = intentMetrics(gold, predicted)
+const percent = (value: number): string => (value * 100).toFixed(1)
+console.log(`${rows.length} train rows, ${folds}-fold: intents macro-F1 ${percent(metrics.macroF1)} (${Object.entries(metrics.perLabel).map(([label, m]) => `${label} ${percent(m.f1)}`).join(', ')})`)
+console.log(`critical recall ${percent(critical.both / critical.gold)} precision ${percent(critical.both / critical.predicted)} (${critical.gold} critical rows)`)
