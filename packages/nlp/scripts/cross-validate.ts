@@ -41,7 +41,7 @@ for (let k = 0; k < folds; k++) {
       ...textOnly,
       intentModel: intents.model,
       flagModel: flags.model,
-      manifest: { ...textManifest, intents: { file: 'intents.bin', thresholds: intents.thresholds }, flags: { file: 'flags.bin', thresholds: flags.thresholds } },
+      manifest: { ...textManifest, intents: { file: 'intents.bin', thresholds: intents.thresholds, otherMargin: defaultTrainingConfig.intents.otherMargin }, flags: { file: 'flags.bin', thresholds: flags.thresholds } },
     },
   })
   for (const row of rows.filter((_, i) => fold[i] === k)) {

@@ -18,6 +18,8 @@ export interface ModelManifest {
   intents?: {
     file: string
     thresholds: Partial<Record<string, number>>
+    /** `other` is reported when its calibrated score passes and is within this of the best intent's (0 when absent). */
+    otherMargin?: number
   }
   /** A multilabel safety/legalThreat detector over the text features; ORed with the keyword rules. */
   flags?: {

@@ -1,6 +1,7 @@
 import { classificationSchema, sampleMention } from '@earshot/contracts'
 import { type ModelArtifacts } from './classifier.js'
 import { defaultFeatureConfig } from './features.js'
+import { intentModelClasses } from './intent-model.js'
 import { createLinearModel } from './linear-model.js'
 import { classifyMention, createMentionClassifier, sentimentGivenIntents } from './mention-classifier.js'
 
@@ -67,6 +68,21 @@ test('discrimination or a high-reach negative author raises prRisk', () => {
 test('"other" is reported only when no intent applies', () => {
   const result = classify('watching the match tonight')
   expect(result.intents.map((intent) => intent.label)).toEqual(['other'])
+})
+
+test('"other" replaces the intents when the model is nearly as sure of it as of the best one, not when clearly less sure', () => {
+  const labelsWith = (complaint: number, other: number): string[] => {
+    const artifacts = blankArtifacts()
+    const intentModel = createLinearModel('multilabel', [...intentModelClasses], { ...defaultFeatureConfig, bits: 8 })
+    const logit = (p: number): number => Math.log(p / (1 - p))
+    intentModelClasses.forEach((label, k) => { intentModel.bias[k] = label === 'complaint' ? logit(complaint) : label === 'other' ? logit(other) : -5 })
+    artifacts.intentModel = intentModel
+    artifacts.manifest.intents = { file: 'i', thresholds: Object.fromEntries(intentModelClasses.map((label) => [label, 0.5])), otherMargin: 0.15 }
+    return classifyMention(sampleMention({ text: 'watching the match tonight', lang: undefined }), createMentionClassifier({ artifacts })).intents.map((intent) => intent.label)
+  }
+  expect(labelsWith(0.62, 0.55)).toEqual(['other'])
+  expect(labelsWith(0.85, 0.55)).toEqual(['complaint'])
+  expect(labelsWith(0.62, 0.45)).toEqual(['complaint'])
 })
 
 test('the trained safety/legal detector adds flags (and critical urgency) but never removes a keyword flag', () => {

@@ -73,6 +73,8 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
   const intentLabelsOfModel = (intentModel?.classes ?? []).filter((label): label is ModelledIntent => (modelledIntents as readonly string[]).includes(label))
   const thresholds = artifacts.manifest.intents?.thresholds ?? {}
   const otherOutput = intentModel?.classes.indexOf('other') ?? -1
+  // `other` also wins when the model is nearly as sure of it as of the best intent (training's `intents.otherMargin`).
+  const otherMargin = artifacts.manifest.intents?.otherMargin ?? 0
   const appendSignals = createIntentSignalAppender(artifacts.complaintModel.features.bits)
 
   const signals = (mention: Mention): MentionSignals => {
@@ -120,8 +122,8 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
       strongest = Math.max(strongest, confidence)
       if (confidence >= intentThreshold) intents.push({ label, confidence: round(confidence) })
     }
-    // `other` wins when the model is surer of it than of any intent, or when no intent passes.
-    if (otherScore !== undefined && otherScore >= intentThreshold && otherScore > strongest) intents = [{ label: 'other', confidence: round(otherScore) }]
+    // `other` wins when the model is about as sure of it as of any intent, or when no intent passes.
+    if (otherScore !== undefined && otherScore >= intentThreshold && otherScore > strongest - otherMargin) intents = [{ label: 'other', confidence: round(otherScore) }]
     if (intents.length === 0) intents.push({ label: 'other', confidence: round(otherScore ?? 1 - strongest) })
     const intentLabels = intents.map((intent) => intent.label)
     const sentiment = sentimentGivenIntents(text.sentiment, intents)
