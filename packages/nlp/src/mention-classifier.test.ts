@@ -102,6 +102,20 @@ test('the trained safety/legal detector adds flags (and critical urgency) but ne
   expect(legal.urgency.level).toBe('critical')
 })
 
+test('the trained detector\'s security output makes a message critical that no rule names', () => {
+  const artifacts = blankArtifacts()
+  const flagModel = createLinearModel('multilabel', ['safety', 'legalThreat', 'security'], { ...defaultFeatureConfig, bits: 8 })
+  flagModel.bias[0] = -5
+  flagModel.bias[1] = -5
+  flagModel.bias[2] = 5
+  artifacts.flagModel = flagModel
+  artifacts.manifest.flags = { file: 'f', thresholds: { safety: 0.5, legalThreat: 0.5, security: 0.5 } }
+  const result = classifyMention(sampleMention({ text: 'my profile shows a stranger\'s photo now', lang: undefined }), createMentionClassifier({ artifacts }))
+  expect(result.urgency.level).toBe('critical')
+  expect(result.urgency.reasons).toContain('security:detected')
+  expect(classify('my profile shows a stranger\'s photo now').urgency.level).not.toBe('critical')
+})
+
 test('a complaint, outage or churn threat is negative and praise alone is positive, whatever the text model said', () => {
   const neutral = { label: 'neutral' as const, score: 0.6 }
   expect(sentimentGivenIntents(neutral, [{ label: 'complaint', confidence: 0.7 }, { label: 'question', confidence: 0.9 }])).toEqual({ label: 'negative', score: 0.7 })

@@ -20,7 +20,8 @@ export interface MentionSignals {
   /** The intent model's confidence that no intent applies (its `other` output), when it has one. */
   otherScore?: number
   /** The trained safety/legal detector's decisions; they only add to the keyword rules' flags. */
-  detectedFlags: { safety: boolean, legalThreat: boolean }
+  /** The trained detector's reading; `security` is a hack or data exposure. */
+  detectedFlags: { safety: boolean, legalThreat: boolean, security: boolean }
 }
 
 export interface LoadedClassifier {
@@ -69,6 +70,7 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
   const flagThresholds = artifacts.manifest.flags?.thresholds ?? {}
   const safetyOutput = flagModel?.classes.indexOf('safety') ?? -1
   const legalOutput = flagModel?.classes.indexOf('legalThreat') ?? -1
+  const securityOutput = flagModel?.classes.indexOf('security') ?? -1
   const intentProbabilities = new Float64Array(intentModel?.classes.length ?? 0)
   const intentLabelsOfModel = (intentModel?.classes ?? []).filter((label): label is ModelledIntent => (modelledIntents as readonly string[]).includes(label))
   const thresholds = artifacts.manifest.intents?.thresholds ?? {}
@@ -80,13 +82,14 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
   const signals = (mention: Mention): MentionSignals => {
     const text = textClassifier.classify(mention.text, mention.lang === undefined ? {} : { lang: mention.lang })
     const rules = ruleHits(foldText(mention.text))
-    const detectedFlags = { safety: false, legalThreat: false }
+    const detectedFlags = { safety: false, legalThreat: false, security: false }
     if (flagModel !== undefined) {
       const fusedFlags = textClassifier.lastFlagScores()
       if (fusedFlags === undefined) predictProbabilities(flagModel, textClassifier.lastFeatures(), flagProbabilities)
       else for (let k = 0; k < flagProbabilities.length; k++) flagProbabilities[k] = 1 / (1 + Math.exp(-(fusedFlags[k] as number)))
       detectedFlags.safety = safetyOutput >= 0 && (flagProbabilities[safetyOutput] as number) >= (flagThresholds.safety ?? 1)
       detectedFlags.legalThreat = legalOutput >= 0 && (flagProbabilities[legalOutput] as number) >= (flagThresholds.legalThreat ?? 1)
+      detectedFlags.security = securityOutput >= 0 && (flagProbabilities[securityOutput] as number) >= (flagThresholds.security ?? 1)
     }
     const intentScores = ruleIntentScores(text, rules, mention.text)
     let otherScore: number | undefined
@@ -148,6 +151,7 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
       flags,
       accountCompromise: rules.compromise,
       dataExposure: rules.dataExposure,
+      securityDetected: detectedFlags.security,
       blocked: rules.blocked,
       followers,
       verified,

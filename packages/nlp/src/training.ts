@@ -13,6 +13,7 @@ import { NlpError } from './errors.js'
 import { createLinearModel, deserialiseLinearModel, type LinearModel, predictProbabilities, serialiseLinearModel, type TrainingExample, trainLinearModel } from './linear-model.js'
 import { classificationReport } from './metrics.js'
 import { tokenise } from './tokenise.js'
+import { highReachFollowers, viralEngagement } from './urgency.js'
 
 export interface ViewConfig {
   features: FeatureConfig
@@ -141,7 +142,9 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
     paths.brandMentions, ...(paths.corrections === undefined ? [] : [paths.corrections])])
   // The rules feed the intent and flag models (signals, weak labels), so their text is part of the version.
   const rulesSource = JSON.stringify(Object.values(rulePatterns).map((pattern) => pattern.source))
-  const modelVersion = `nlp-${createHash('sha256').update(JSON.stringify(config)).update(dataHash).update(rulesSource).digest('hex').slice(0, 12)}`
+  // The models' outputs too: a new output (the flag model's `security`) changes what the classifier says.
+  const outputs = JSON.stringify({ intents: intentModelClasses, flags: detectedFlags })
+  const modelVersion = `nlp-${createHash('sha256').update(JSON.stringify(config)).update(dataHash).update(rulesSource).update(outputs).digest('hex').slice(0, 12)}`
   const options = { l2: config.l2, classBalance: config.classBalance, seed: config.seed, average: false }
   const files: Record<string, Buffer> = {}
   const figures: Record<string, number> = {}
@@ -298,7 +301,21 @@ export function trainIntentModels (classifier: Classifier, rows: readonly Labell
   return { model: train(examples), thresholds, figures }
 }
 
-export const detectedFlags = ['safety', 'legalThreat'] as const
+export const detectedFlags = ['safety', 'legalThreat', 'security'] as const
+
+/**
+ * A hacked account or exposed data, read off the labels: LABELS.md's critical causes are safety,
+ * a legal threat, a hack or data exposure, and a high-reach negative author. A critical row with
+ * neither flag, from an author without reach (followers, verification, engagement), is the third.
+ */
+export function securityCriticalLabel (row: LabelledMention): boolean {
+  if (row.labels.urgency !== 'critical' || row.labels.flags === undefined) return false
+  if (row.labels.flags.includes('safety') || row.labels.flags.includes('legalThreat')) return false
+  const metrics = row.metrics ?? { likes: 0, reposts: 0, replies: 0 }
+  const reach = (row.author.followers ?? 0) >= highReachFollowers || row.author.verified === true ||
+    metrics.likes + 2 * metrics.reposts + metrics.replies >= viralEngagement
+  return !reach
+}
 
 /**
  * A multilabel safety/legalThreat model over the text features alone (no rule signals, so it learns
@@ -313,14 +330,18 @@ export function trainFlagModel (rows: readonly LabelledMention[], weakTexts: rea
   const featurizer = createFeaturizer(defaultFeatureConfig)
   const buffer = createSparseVector()
   const vectorOf = (text: string): SparseVector => copyVector(featurizer.extractTokens(text, tokenise(text), buffer))
-  const maskOf = (safety: boolean, legal: boolean): number => (safety ? 1 : 0) | (legal ? 2 : 0)
+  const maskOf = (safety: boolean, legal: boolean, security: boolean): number => (safety ? 1 : 0) | (legal ? 2 : 0) | (security ? 4 : 0)
   const labelled = rows.filter((row) => row.labels.flags !== undefined).map((row) => {
     const hits = ruleHits(foldText(row.text))
-    return { x: vectorOf(row.text), y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true), rules: maskOf(hits.safety, hits.legal) }
+    return {
+      x: vectorOf(row.text),
+      y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true, securityCriticalLabel(row)),
+      rules: maskOf(hits.safety, hits.legal, hits.compromise || hits.dataExposure),
+    }
   })
   const weak = weakTexts.map((text) => {
     const hits = ruleHits(foldText(text))
-    return { text, y: maskOf(hits.safety, hits.legal) }
+    return { text, y: maskOf(hits.safety, hits.legal, hits.compromise || hits.dataExposure) }
   })
   const negatives = shuffleInPlace(weak.filter((row) => row.y === 0), createPrng(config.seed + 1)).slice(0, config.flags.weakNegatives)
   const weakExamples = [...weak.filter((row) => row.y !== 0), ...negatives].map((row) => ({ x: vectorOf(row.text), y: row.y }))

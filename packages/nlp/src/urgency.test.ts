@@ -35,6 +35,12 @@ test('a hacked account or exposed data is critical', () => {
   expect(scoreUrgency(input({ dataExposure: true })).level).toBe('critical')
 })
 
+test('the trained detector\'s security reading is critical unless a rule already named it, and not on spam', () => {
+  expect(scoreUrgency(input({ securityDetected: true })).reasons).toEqual(['security:detected'])
+  expect(scoreUrgency(input({ securityDetected: true, accountCompromise: true })).reasons).toEqual(['security:account_compromise'])
+  expect(scoreUrgency(input({ securityDetected: true, intents: ['spam'], flags: { ...noFlags, spam: true } })).level).toBe('low')
+})
+
 test('a negative post by an author with 100k followers is critical; the same post by a small account is normal', () => {
   const complaint = { intents: ['complaint'] as const, sentiment: { label: 'negative' as const, score: 0.9 } }
   const big = scoreUrgency(input({ ...complaint, followers: 250_000 }))

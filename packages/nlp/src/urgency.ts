@@ -8,6 +8,8 @@ export interface UrgencyInput {
   accountCompromise: boolean
   /** Someone's personal data shown to others (a breach, another customer's details). */
   dataExposure: boolean
+  /** The trained detector reads a hack or data exposure that the keyword rules did not name. */
+  securityDetected?: boolean
   /** The customer cannot do something right now (travel, pay, log in). */
   blocked: boolean
   followers: number
@@ -60,6 +62,7 @@ export function scoreUrgency (input: UrgencyInput): Urgency {
   if (!spam) {
     if (input.accountCompromise) critical.push('security:account_compromise')
     if (input.dataExposure) critical.push('security:data_exposure')
+    if (input.securityDetected === true && !input.accountCompromise && !input.dataExposure) critical.push('security:detected')
     if (isHighReachNegative(input)) critical.push(input.followers >= highReachFollowers ? 'reach:high_negative' : input.press ? 'reach:press_negative' : 'reach:viral_negative')
     if (input.intents.includes('outage_report')) high.push('intent:outage_report')
     if (input.intents.includes('churn_threat')) high.push('intent:churn_threat')
