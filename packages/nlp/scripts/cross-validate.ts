@@ -3,7 +3,7 @@
  * intent and flag models are retrained without each fold (the text models and rules stay as they
  * are) and the fold is classified end to end. Protocol-clean (held-out rows are never read), but
  * flattering wherever rules were written with train rows in view.
- *   node --conditions=earshot-source --import tsx packages/nlp/scripts/cross-validate.ts [--folds 4] [--show-misses]
+ *   npm run cross-validate -- [--folds 4] [--show-misses] [--config '{"flags":{"beta":3}}']
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -14,10 +14,13 @@ import { intentMetrics } from '../src/evaluate.js'
 import { readLabelledMentions } from '../src/labelled-mentions.js'
 import { createMentionClassifier } from '../src/mention-classifier.js'
 import { createPrng, shuffleInPlace } from '../src/prng.js'
-import { defaultTrainingConfig, trainFlagModel, trainIntentModels } from '../src/training.js'
+import { defaultTrainingConfig, type TrainingConfig, trainFlagModel, trainIntentModels } from '../src/training.js'
 
-const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, 'show-misses': { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, 'show-misses': { type: 'boolean', default: false }, config: { type: 'string', default: '{}' } } })
 const folds = Number(values.folds)
+// --config '{"flags":{"beta":3}}': sections merged over the defaults, to compare settings before changing them.
+const overrides = JSON.parse(values.config) as { intents?: Partial<TrainingConfig['intents']>, flags?: Partial<TrainingConfig['flags']> }
+const config: TrainingConfig = { ...defaultTrainingConfig, intents: { ...defaultTrainingConfig.intents, ...overrides.intents }, flags: { ...defaultTrainingConfig.flags, ...overrides.flags } }
 const dataDir = process.env.EARSHOT_DATA_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data')
 const base = loadModelArtifacts()
 const { intents: _intents, flags: _flags, ...textManifest } = base.manifest
@@ -34,14 +37,14 @@ const predicted: IntentLabel[][] = []
 const critical = { gold: 0, predicted: 0, both: 0 }
 for (let k = 0; k < folds; k++) {
   const train = rows.filter((_, i) => fold[i] !== k)
-  const intents = trainIntentModels(textClassifier, train, defaultTrainingConfig)
-  const flags = trainFlagModel(train, weakTexts, defaultTrainingConfig)
+  const intents = trainIntentModels(textClassifier, train, config)
+  const flags = trainFlagModel(train, weakTexts, config)
   const classifier = createMentionClassifier({
     artifacts: {
       ...textOnly,
       intentModel: intents.model,
       flagModel: flags.model,
-      manifest: { ...textManifest, intents: { file: 'intents.bin', thresholds: intents.thresholds, otherMargin: defaultTrainingConfig.intents.otherMargin }, flags: { file: 'flags.bin', thresholds: flags.thresholds } },
+      manifest: { ...textManifest, intents: { file: 'intents.bin', thresholds: intents.thresholds, otherMargin: config.intents.otherMargin }, flags: { file: 'flags.bin', thresholds: flags.thresholds } },
     },
   })
   for (const row of rows.filter((_, i) => fold[i] === k)) {
