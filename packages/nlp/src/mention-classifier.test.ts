@@ -18,6 +18,15 @@ function blankArtifacts (): ModelArtifacts {
 const classifier = createMentionClassifier({ artifacts: blankArtifacts() })
 const classify = (text: string, overrides: Parameters<typeof sampleMention>[0] = {}) => classifyMention(sampleMention({ text, lang: undefined, ...overrides }), classifier)
 
+/** Each text is critical for its reason; each near miss stays below critical. */
+function expectCritical (cases: Array<[string, string]>, nearMisses: string[]): void {
+  for (const [text, reason] of cases) {
+    const result = classify(text)
+    expect([text, result.urgency.level, result.urgency.reasons]).toEqual([text, 'critical', expect.arrayContaining([reason])])
+  }
+  for (const text of nearMisses) expect([text, classify(text).urgency.level]).not.toEqual([text, 'critical'])
+}
+
 test('produces a valid, deterministic classification with the model version', () => {
   const first = classify('is the app down for everyone? cannot log in')
   expect(classificationSchema.parse(first)).toEqual(first)
@@ -142,14 +151,7 @@ test('account takeovers, other people\'s data, gas leaks and named regulators ar
     ['Beschwerde bei der BaFin ist raus', 'flag:legalThreat'],
     ['he presentado reclamación ante el Banco de España', 'flag:legalThreat'],
   ]
-  for (const [text, reason] of cases) {
-    const result = classify(text)
-    expect([text, result.urgency.level, result.urgency.reasons]).toEqual([text, 'critical', expect.arrayContaining([reason])])
-  }
-  // Near misses stay below critical.
-  for (const text of ["I didn't send it yet, will do tomorrow", 'diabetic friendly options on the menu please', "I didn't add the voucher code, can I still use it?"]) {
-    expect([text, classify(text).urgency.level]).not.toEqual([text, 'critical'])
-  }
+  expectCritical(cases, ["I didn't send it yet, will do tomorrow", 'diabetic friendly options on the menu please', "I didn't add the voucher code, can I still use it?"])
 })
 
 test('ported numbers, charges with the card in hand, other customers\' documents and non-English illness, fire and near accidents are critical', () => {
@@ -168,12 +170,5 @@ test('ported numbers, charges with the card in hand, other customers\' documents
     ['there are exposed wires hanging by the lift door on level 2', 'flag:safety'],
     ['a passenger had a seizure and nobody from the crew came', 'flag:safety'],
   ]
-  for (const [text, reason] of cases) {
-    const result = classify(text)
-    expect([text, result.urgency.level, result.urgency.reasons]).toEqual([text, 'critical', expect.arrayContaining([reason])])
-  }
-  // Near misses stay below critical.
-  for (const text of ['ported my photos to the new phone, love the app', 'the new fever tree tonic is lovely', "another customer's order was ready before mine, fair enough", 'the blue scarf at the desk is not mine, the name tag says Anna']) {
-    expect([text, classify(text).urgency.level]).not.toEqual([text, 'critical'])
-  }
+  expectCritical(cases, ['ported my photos to the new phone, love the app', 'the new fever tree tonic is lovely', "another customer's order was ready before mine, fair enough", 'the blue scarf at the desk is not mine, the name tag says Anna'])
 })
