@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { kafkaEnv, kafkaFetchEnv, observabilityEnv, postgresEnv, redisEnv } from './fragments.js'
+import { fetchSettingsOf, kafkaEnv, kafkaFetchEnv, observabilityEnv, postgresEnv, redisEnv } from './fragments.js'
 import { parseConfig } from './parse-config.js'
 
 const schema = z.object({ ...kafkaEnv, ...postgresEnv, ...redisEnv, ...observabilityEnv })
@@ -42,4 +42,5 @@ test('fetch settings are optional, so unset ones leave the bus its defaults; set
   expect(parseConfig(consumer, { KAFKA_BROKERS: 'localhost:9092', KAFKA_FETCH_MIN_BYTES: '131072', KAFKA_FETCH_MAX_WAIT: '25ms' }))
     .toMatchObject({ KAFKA_FETCH_MIN_BYTES: 131072, KAFKA_FETCH_MAX_WAIT: 25 })
   expect(() => parseConfig(consumer, { KAFKA_BROKERS: 'localhost:9092', KAFKA_FETCH_MIN_BYTES: '0' })).toThrow(/KAFKA_FETCH_MIN_BYTES/)
+  expect(fetchSettingsOf(parseConfig(consumer, { KAFKA_BROKERS: 'localhost:9092', KAFKA_FETCH_MAX_WAIT: '25ms' }))).toEqual({ minBytes: undefined, maxWaitMs: 25 })
 })

@@ -17,6 +17,11 @@ export const kafkaFetchEnv = {
   KAFKA_FETCH_MAX_WAIT: duration().optional(),
 }
 
+/** The fetch settings as the bus takes them; unset ones stay undefined, which keeps the bus's defaults. */
+export function fetchSettingsOf (config: { KAFKA_FETCH_MIN_BYTES?: number | undefined, KAFKA_FETCH_MAX_WAIT?: number | undefined }): { minBytes?: number | undefined, maxWaitMs?: number | undefined } {
+  return { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitMs: config.KAFKA_FETCH_MAX_WAIT }
+}
+
 export const postgresEnv = {
   // Connection string, including the database name.
   DATABASE_URL: url(['postgres', 'postgresql']).describe('a PostgreSQL URL, e.g. postgres://user@localhost:5432/earshot'),

@@ -21,7 +21,7 @@ export interface ModelManifest {
     /** `other` is reported when its calibrated score passes and is within this of the best intent's (0 when absent). */
     otherMargin?: number
   }
-  /** A multilabel safety/legalThreat detector over the text features; ORed with the keyword rules. */
+  /** A multilabel safety/legalThreat/security detector over the text features; ORed with the keyword rules. */
   flags?: {
     file: string
     thresholds: Partial<Record<string, number>>

@@ -19,8 +19,7 @@ export interface MentionSignals {
   intentScores: Record<Exclude<IntentLabel, 'other'>, number>
   /** The intent model's confidence that no intent applies (its `other` output), when it has one. */
   otherScore?: number
-  /** The trained safety/legal detector's decisions; they only add to the keyword rules' flags. */
-  /** The trained detector's reading; `security` is a hack or data exposure. */
+  /** The trained detector's decisions (`security`: a hack or data exposure); they only add to the keyword rules'. */
   detectedFlags: { safety: boolean, legalThreat: boolean, security: boolean }
 }
 

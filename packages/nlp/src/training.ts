@@ -13,7 +13,7 @@ import { NlpError } from './errors.js'
 import { createLinearModel, deserialiseLinearModel, type LinearModel, predictProbabilities, serialiseLinearModel, type TrainingExample, trainLinearModel } from './linear-model.js'
 import { classificationReport } from './metrics.js'
 import { tokenise } from './tokenise.js'
-import { highReachFollowers, viralEngagement } from './urgency.js'
+import { engagementOf, highReachFollowers, viralEngagement } from './urgency.js'
 
 export interface ViewConfig {
   features: FeatureConfig
@@ -31,7 +31,7 @@ export interface TrainingConfig {
   /** Per-intent binary models over the complaint view's features plus rule and model signals. */
   intents: { epochs: number, learningRate: number, classBalance: number, folds: number, bits: number, otherMargin: number }
   /**
-   * The safety/legalThreat detector: brand train rows plus weak labels (the keyword rules on the
+   * The safety/legalThreat/security detector: brand train rows plus weak labels (the keyword rules on the
    * complaints and sentiment training tweets: every hit, and `weakNegatives` seeded non-hits). Each
    * threshold maximises the out-of-fold F-beta (beta 2: a missed safety or legal post costs more than a false alarm).
    */
@@ -311,14 +311,13 @@ export const detectedFlags = ['safety', 'legalThreat', 'security'] as const
 export function securityCriticalLabel (row: LabelledMention): boolean {
   if (row.labels.urgency !== 'critical' || row.labels.flags === undefined) return false
   if (row.labels.flags.includes('safety') || row.labels.flags.includes('legalThreat')) return false
-  const metrics = row.metrics ?? { likes: 0, reposts: 0, replies: 0 }
   const reach = (row.author.followers ?? 0) >= highReachFollowers || row.author.verified === true ||
-    metrics.likes + 2 * metrics.reposts + metrics.replies >= viralEngagement
+    engagementOf(row.metrics ?? { likes: 0, reposts: 0, replies: 0 }) >= viralEngagement
   return !reach
 }
 
 /**
- * A multilabel safety/legalThreat model over the text features alone (no rule signals, so it learns
+ * A multilabel safety/legalThreat/security model over the text features alone (no rule signals, so it learns
  * the words around the keywords rather than the keyword hit itself). Weak positives are the rule hits
  * on unlabelled tweets; thresholds come from k-fold cross-validation on the brand rows.
  */
@@ -331,18 +330,16 @@ export function trainFlagModel (rows: readonly LabelledMention[], weakTexts: rea
   const buffer = createSparseVector()
   const vectorOf = (text: string): SparseVector => copyVector(featurizer.extractTokens(text, tokenise(text), buffer))
   const maskOf = (safety: boolean, legal: boolean, security: boolean): number => (safety ? 1 : 0) | (legal ? 2 : 0) | (security ? 4 : 0)
-  const labelled = rows.filter((row) => row.labels.flags !== undefined).map((row) => {
-    const hits = ruleHits(foldText(row.text))
-    return {
-      x: vectorOf(row.text),
-      y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true, securityCriticalLabel(row)),
-      rules: maskOf(hits.safety, hits.legal, hits.compromise || hits.dataExposure),
-    }
-  })
-  const weak = weakTexts.map((text) => {
+  const ruleMaskOf = (text: string): number => {
     const hits = ruleHits(foldText(text))
-    return { text, y: maskOf(hits.safety, hits.legal, hits.compromise || hits.dataExposure) }
-  })
+    return maskOf(hits.safety, hits.legal, hits.compromise || hits.dataExposure)
+  }
+  const labelled = rows.filter((row) => row.labels.flags !== undefined).map((row) => ({
+    x: vectorOf(row.text),
+    y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true, securityCriticalLabel(row)),
+    rules: ruleMaskOf(row.text),
+  }))
+  const weak = weakTexts.map((text) => ({ text, y: ruleMaskOf(text) }))
   const negatives = shuffleInPlace(weak.filter((row) => row.y === 0), createPrng(config.seed + 1)).slice(0, config.flags.weakNegatives)
   const weakExamples = [...weak.filter((row) => row.y !== 0), ...negatives].map((row) => ({ x: vectorOf(row.text), y: row.y }))
   const { epochs, learningRate, classBalance, beta } = config.flags

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createKafkaBus } from '@earshot/bus'
-import { loadConfigOrExit } from '@earshot/config'
+import { fetchSettingsOf, loadConfigOrExit } from '@earshot/config'
 import { createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createPool } from '@earshot/store'
 import { createApiApp } from './app.js'
@@ -17,7 +17,7 @@ async function main (): Promise<void> {
 
   const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'earshot-api' }, logger)
   shutdown.register('postgres', async () => { await pool.end() })
-  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitMs: config.KAFKA_FETCH_MAX_WAIT } })
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: fetchSettingsOf(config) })
   shutdown.register('kafka', async () => { await bus.close() })
   const { enabled: webhooksEnabled, ...webhookOptions } = webhookSettings(config)
   const webhooks = createWebhookService({ bus, pool, logger, metrics, ...webhookOptions })

@@ -1,5 +1,5 @@
 import { createKafkaBus } from '@earshot/bus'
-import { loadConfigOrExit } from '@earshot/config'
+import { fetchSettingsOf, loadConfigOrExit } from '@earshot/config'
 import { createMentionClassifier } from '@earshot/nlp'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createClassifierApp } from './app.js'
@@ -13,7 +13,7 @@ async function main (): Promise<void> {
   const metrics = createMetrics({ service: 'classifier' })
 
   const classifier = createMentionClassifier()
-  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitMs: config.KAFKA_FETCH_MAX_WAIT } })
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: fetchSettingsOf(config) })
   shutdown.register('kafka', async () => { await bus.close() })
   const app = createClassifierApp({ bus, classifier, logger, metrics, groupId: config.CLASSIFIER_GROUP_ID, topicPartitions: config.CLASSIFIER_TOPIC_PARTITIONS })
   const health = createHealthServer({
