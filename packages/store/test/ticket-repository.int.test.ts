@@ -71,6 +71,39 @@ describe('ticket repository on real PostgreSQL', () => {
     expect([...again].map((k) => k.replace('\u0000', '/')).sort()).toEqual(['acme-rail/x:3', 'burger-co/x:2'])
   })
 
+  test('saveBatch writes a triaged batch in one statement: the cancel reaches only schedules pending before it, and a redelivery stores nothing', async () => {
+    const existing = ticket({ tenantId: 'batch-co', conversationId: 'x:old' })
+    await repo.insertTicket(pool, existing)
+    await repo.schedule(pool, [{ tenantId: 'batch-co', ticketId: existing.id, kind: 'follow_up', dueAt: new Date('2030-01-01T00:00:00Z'), dedupeKey: 'old-follow-up' }])
+    const created = ticket({ tenantId: 'batch-co', conversationId: 'x:new' })
+    const changed = { ...existing, status: 'acknowledged' as const, lastSequence: 1 }
+    const batch = {
+      created: [created],
+      changed: [changed],
+      mentions: [mention('batch-co', 'x:b1', 'x:new'), mention('batch-co', 'x:b2', 'x:old')].map((m, i) => ({ ...m, ticketId: i === 0 ? created.id : existing.id })),
+      cancels: [{ tenantId: 'batch-co', ticketId: existing.id, kind: 'follow_up' }],
+      schedules: [{ tenantId: 'batch-co', ticketId: existing.id, kind: 'follow_up', dueAt: new Date('2030-01-02T00:00:00Z'), dedupeKey: 'new-follow-up' }],
+      outbox: [
+        { tenantId: 'batch-co', ticketId: created.id, sequence: 1, eventId: `evt_${created.id}_1`, messageKey: 'k', payload: { n: 1 } },
+        { tenantId: 'batch-co', ticketId: existing.id, sequence: 1, eventId: `evt_${existing.id}_1`, messageKey: 'k', payload: { n: 2 } },
+      ],
+    }
+    expect(await withTransaction(pool, async (tx) => await repo.saveBatch(tx, batch))).toEqual(new Set(['batch-co\u0000x:b1', 'batch-co\u0000x:b2']))
+
+    const { rows: tickets } = await pool.query("SELECT id, status, last_sequence FROM tickets WHERE tenant_id = 'batch-co' ORDER BY created_at, id")
+    expect(tickets).toEqual(expect.arrayContaining([{ id: created.id, status: 'open', last_sequence: 0 }, { id: existing.id, status: 'acknowledged', last_sequence: 1 }]))
+    const { rows: schedules } = await pool.query("SELECT dedupe_key, state FROM schedules WHERE tenant_id = 'batch-co' ORDER BY dedupe_key")
+    expect(schedules).toEqual([{ dedupe_key: 'new-follow-up', state: 'pending' }, { dedupe_key: 'old-follow-up', state: 'cancelled' }])
+    const { rows: mentions } = await pool.query("SELECT id, ticket_id FROM mentions WHERE tenant_id = 'batch-co' ORDER BY id")
+    expect(mentions).toEqual([{ id: 'x:b1', ticket_id: created.id }, { id: 'x:b2', ticket_id: existing.id }])
+    const { rows: events } = await pool.query("SELECT ticket_id, sequence FROM outbox WHERE tenant_id = 'batch-co' ORDER BY id")
+    expect(events).toEqual([{ ticket_id: created.id, sequence: 1 }, { ticket_id: existing.id, sequence: 1 }])
+
+    // Redelivered: the mentions exist, so none is reported new (the writer then rolls the batch back).
+    const again = await withTransaction(pool, async (tx) => await repo.saveBatch(tx, { ...batch, created: [], changed: [], cancels: [], schedules: [], outbox: [] }))
+    expect(again.size).toBe(0)
+  })
+
   test('the database refuses a second open ticket for one conversation, but not for another tenant', async () => {
     await repo.insertTicket(pool, ticket({ conversationId: 'x:dup' }))
     await expect(repo.insertTicket(pool, ticket({ conversationId: 'x:dup' }))).rejects.toThrow(/tickets_open_conversation/)

@@ -1,5 +1,5 @@
 import type { ClassifiedMention } from '@earshot/contracts'
-import { createTicketRepository, type MentionRow, type NewSchedule, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
+import { createTicketRepository, type MentionRow, type NewSchedule, type OutboxRow, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
 import { evaluate, type Policy, queueCountLimit } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
@@ -68,7 +68,10 @@ export function createTicketWriter (options: TicketWriterOptions) {
       const result: WriteResult = { stored: todo.length, duplicates: mentions.length - todo.length, events: 0, ticketsOpened: 0 }
       if (todo.length === 0) return result
 
-      // Set-based: a handful of statements per batch, whatever its size.
+      // Set-based: a handful of statements per batch, whatever its size. The spike counters live in
+      // the cache: counted while PostgreSQL answers the reads below, not after them.
+      const observing = options.spikes?.observe(todo, at)
+      observing?.catch(() => {}) // awaited below; this only keeps an early failure above from leaving it unhandled
       const conversations = [...new Map(todo.map((m) => [`${m.tenantId}\u0000${m.conversationId}`, { tenantId: m.tenantId, conversationId: m.conversationId }])).values()]
       const candidates = await repo.lockActiveTickets(tx, conversations, new Date(at.getTime() - reopenWindowMs))
       const active = new Map<string, TicketRow>()
@@ -79,15 +82,15 @@ export function createTicketWriter (options: TicketWriterOptions) {
         if (other === undefined || (open(ticket) && !open(other)) || (open(ticket) === open(other) && ticket.updatedAt > other.updatedAt)) active.set(key, ticket)
       }
       const mentionIds = await repo.mentionIdsOf(tx, [...active.values()].map((t) => ({ tenantId: t.tenantId, ticketId: t.id })))
-      const spikes = options.spikes === undefined ? undefined : await options.spikes.observe(todo, at)
-      const incidents = spikes?.grouping ?? new Map<string, string>()
       // Counted only as far as each tenant's policy compares the queue (not at all for most policies).
       const limits = new Map(todo.map((m) => [m.tenantId, countLimitOf(options.policies.policyFor(m.tenantId))]))
       const queue = await repo.openTicketCounts(tx, limits)
+      const spikes = await observing
+      const grouping = spikes?.grouping ?? new Map<string, string>()
 
       const created = new Map<string, TicketRow>()
       const changed = new Map<string, TicketRow>()
-      const outbox: Parameters<typeof repo.insertOutbox>[1] = []
+      const outbox: Array<Omit<OutboxRow, 'id'>> = []
       const schedules = new Map<string, NewSchedule[]>()
       const cancels: Array<{ tenantId: string, ticketId: string, kind: string }> = []
       const rows: MentionRow[] = []
@@ -106,7 +109,7 @@ export function createTicketWriter (options: TicketWriterOptions) {
         }, at)
         const change = ticketChange(current, mention, decision, at)
         const { ticket } = change
-        const incidentId = incidents.get(incidentGroupingKey(mention.tenantId, mention.id))
+        const incidentId = grouping.get(incidentGroupingKey(mention.tenantId, mention.id))
         if (incidentId !== undefined) ticket.details = { ...ticket.details, incidentId }
         const ticketKey = `${ticket.tenantId}\u0000${ticket.id}`
         if (change.isNew) {
@@ -134,15 +137,19 @@ export function createTicketWriter (options: TicketWriterOptions) {
           tenantId: mention.tenantId, id: mention.id, conversationId: mention.conversationId, platform: mention.platform, createdAt: mention.createdAt, receivedAt: mention.receivedAt, event: mention, ticketId: ticket.id, decision,
         })
       }
-      await repo.saveTickets(tx, [...created.values()], [...changed.values()])
+      // Incidents last: during a spike every batch of the tenant updates the same incident row, so it is
+      // locked just before the batch's one write statement and written with it.
+      const incidents = await spikes?.prepare(tx)
       // Each mention is written once, already triaged (inserting first and updating after costs a second row version).
-      const inserted = await repo.insertNewMentions(tx, rows)
+      const inserted = await repo.saveBatch(tx, {
+        created: [...created.values()],
+        changed: [...changed.values(), ...(incidents?.changed ?? [])],
+        mentions: rows,
+        cancels,
+        schedules: [...schedules.values()].flat(),
+        outbox: [...outbox, ...(incidents?.outbox ?? [])],
+      })
       if (inserted.size !== rows.length) throw new ConcurrentDeliveryError(rows.length - inserted.size)
-      await repo.cancelPendingSchedules(tx, cancels)
-      await repo.schedule(tx, [...schedules.values()].flat())
-      await repo.insertOutbox(tx, outbox)
-      // Last, so a spike's incident row (shared by every batch of the tenant) is locked only until the commit.
-      await spikes?.record(tx)
       return result
     })
   }

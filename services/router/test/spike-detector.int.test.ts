@@ -10,10 +10,10 @@ const calm = sampleClassification({ sentiment: { label: 'positive', score: 0.9 }
 const settings = { windowMs: 600_000, factor: 4, minCount: 5, baselineWindows: 3, quietMs: 1_800_000 }
 
 let serial = 0
-function mention (classification = outage): ClassifiedMention {
+function mention (classification = outage, tenantId = 'nova-games'): ClassifiedMention {
   const n = ++serial
   return sampleClassifiedMention({
-    tenantId: 'nova-games',
+    tenantId,
     nativeId: String(1_910_000_000_000_000_000n + BigInt(n)),
     conversationId: `x:conversation-${n}`,
     url: undefined,
@@ -106,5 +106,31 @@ describe('spike detection in the ticket writer', () => {
       "SELECT payload->>'type' AS type, sequence FROM outbox WHERE ticket_id = $1 ORDER BY sequence", [incident!.id])
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3])
     expect(events[0]!.type).toBe('incident.detected')
+  })
+
+  test('one batch in two tenants\' spikes updates both incidents with their next sequence, listing at most maxListedMentions ids while the count goes on', async () => {
+    clock = new Date('2026-03-02T20:00:00Z')
+    const cache = createMemoryCache({ now: () => clock.getTime() })
+    caches.push(cache)
+    const spikes = createSpikeDetector({ cache, settingsFor: () => ({ ...settings, minCount: 2 }), maxListedMentions: 4 })
+    const writer = createTicketWriter({ pool, policies: createPolicyBook(), now: () => clock, spikes })
+    const opening = [mention(outage, 'nova-games'), mention(outage, 'nova-games'), mention(outage, 'lumen-air'), mention(outage, 'lumen-air'), mention(outage, 'lumen-air')]
+    await writer.writeBatch(opening)
+    const mixed = [mention(outage, 'lumen-air'), mention(outage, 'nova-games'), mention(outage, 'nova-games'), mention(outage, 'nova-games')]
+    await writer.writeBatch(mixed)
+
+    const { rows } = await pool.query<{ tenant_id: string, id: string, details: { incident: { mentionIds: string[], mentionCount: number } } }>(
+      "SELECT tenant_id, id, details FROM tickets WHERE details->>'kind' = 'incident' ORDER BY tenant_id")
+    expect(rows.map((r) => [r.tenant_id, r.details.incident.mentionCount, r.details.incident.mentionIds.length])).toEqual([['lumen-air', 4, 4], ['nova-games', 5, 4]])
+    const idsOf = (tenantId: string, batch: ClassifiedMention[]): string[] => batch.filter((m) => m.tenantId === tenantId).map((m) => m.id)
+    expect(rows[1]!.details.incident.mentionIds).toEqual([...idsOf('nova-games', opening), ...idsOf('nova-games', mixed)].slice(0, 4))
+    for (const { id } of rows) {
+      const { rows: events } = await pool.query<{ type: string, sequence: number, ids: string[] }>(
+        "SELECT payload->>'type' AS type, sequence, payload->'ticket'->'mentionIds' AS ids FROM outbox WHERE ticket_id = $1 ORDER BY sequence", [id])
+      expect(events.map((e) => [e.type, e.sequence])).toEqual([['incident.detected', 1], ['ticket.message_added', 2]])
+      expect(events[1]!.ids).toHaveLength(4)
+    }
+    const { rows: sequences } = await pool.query<{ last_sequence: number }>("SELECT last_sequence FROM tickets WHERE details->>'kind' = 'incident'")
+    expect(sequences.map((r) => r.last_sequence)).toEqual([2, 2])
   })
 })
