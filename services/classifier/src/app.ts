@@ -16,6 +16,8 @@ export interface ClassifierDeps {
   groupId?: string
   topicPartitions?: number
   startAt?: 'earliest' | 'latest'
+  /** Partitions handled at the same time (each partition's batches stay in order); default 3. */
+  partitionsConcurrently?: number
 }
 
 /**
@@ -36,6 +38,9 @@ export function createClassifierApp (deps: ClassifierDeps) {
     groupId: deps.groupId ?? 'classifier',
     topics: [topics.mentions],
     fromBeginning: deps.startAt !== 'latest',
+    // Classifying is synchronous, but a batch then waits for the broker's acknowledgement: with
+    // several partitions in hand, the next batch is classified during that wait instead of after it.
+    partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 3,
     handler: eventHandler(topics.mentions, async (events) => {
       const started = performance.now()
       const out: ClassifiedMention[] = events.map(({ event }) => ({ ...event, classification: deps.classifier.classify(event) }))
