@@ -52,7 +52,7 @@ export async function runRouterBenchmark (args: string[]): Promise<void> {
     for (let i = 0; i < input.length; i += batch) await writer.writeBatch(input.slice(i, i + batch))
     const writerRate = Math.round(total / ((performance.now() - started) / 1000))
     process.stderr.write(`  writer: ${total} mentions in batches of ${batch}: ${writerRate.toLocaleString('en')}/s\n`)
-    await pool.query('TRUNCATE mentions, tickets, outbox, schedules')
+    await pool.query('TRUNCATE mentions, tickets, outbox, schedules, incident_mentions')
 
     // 2. Kafka to Kafka at a fixed rate: from the mention's arrival to its ticket event on tickets.v1.
     const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'bench-router' })

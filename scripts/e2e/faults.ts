@@ -149,10 +149,13 @@ async function main (): Promise<void> {
     // Let the relay publish the last events.
     const relayDeadline = Date.now() + 60_000
     let unsent = -1
+    let unfolded = -1
     while (Date.now() < relayDeadline) {
-      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE tenant_id = ANY($1) AND sent_at IS NULL', [tenants])
-      unsent = Number(rows[0]?.n ?? 0)
-      if (unsent === 0) break
+      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM incident_mentions WHERE tenant_id = ANY($1)', [tenants])
+      unfolded = Number(rows[0]?.n ?? 0)
+      const { rows: outbox } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE tenant_id = ANY($1) AND sent_at IS NULL', [tenants])
+      unsent = Number(outbox[0]?.n ?? 0)
+      if (unsent === 0 && unfolded === 0) break
       await sleep(500)
     }
 
@@ -181,6 +184,14 @@ async function main (): Promise<void> {
       if (byTicket.get(`${row.tenant_id}/${row.ticket_id ?? ''}`)?.priority !== expected) wrongPriority++
     }
     check(wrongPriority === 0, `every ticket has the priority the policy gives its mention (${wrongPriority} differ)`)
+
+    // 2b. Each incident counts exactly the mentions whose tickets name it (one mention per ticket here): grouped once and folded once, through the crashes.
+    const { rows: incidentCounts } = await pool.query<{ id: string, counted: number, named: string }>(
+      `SELECT i.id, (i.details->'incident'->>'mentionCount')::int AS counted,
+         (SELECT count(*) FROM tickets t WHERE t.tenant_id = i.tenant_id AND t.details->>'incidentId' = i.id) AS named
+       FROM tickets i WHERE i.tenant_id = ANY($1) AND i.details->>'kind' = 'incident'`, [tenants])
+    const miscounted = incidentCounts.filter((r) => r.counted !== Number(r.named))
+    check(unfolded === 0 && miscounted.length === 0, `every incident counts exactly the mentions grouped under it (${incidentCounts.length} incidents, ${miscounted.length} miscounted${miscounted.length > 0 ? ` e.g. ${miscounted[0]!.id}: ${miscounted[0]!.counted} vs ${miscounted[0]!.named}` : ''}; ${unfolded} waiting to be folded)`)
 
     // 3. The outbox is fully relayed, and tickets.v1 holds every ticket's events with contiguous sequences.
     check(unsent === 0, `the outbox is fully relayed (${unsent} unsent)`)

@@ -8,7 +8,7 @@ export {
   type SqlErrorLocation,
 } from './errors.js'
 export {
-  createTicketRepository, type EventBuilder, type MentionAssignment, type MentionRow, type NewSchedule, type TicketQueueFields, type OutboxRow, type ScheduleRow, type TicketPriority, type TriagedBatch,
+  createTicketRepository, type EventBuilder, type MentionAssignment, type MentionRow, type NewSchedule, type TicketQueueFields, type OutboxRow, type ScheduleRow, type TicketPriority, type TriagedBatch, type IncidentMention,
   type TicketRepository, type TicketRow, type TicketStatus,
 } from './ticket-repository.js'
 export { ticketEventBuilders, ticketSnapshot } from './ticket-events.js'

@@ -231,6 +231,22 @@ export interface TriagedBatch {
   schedules: NewSchedule[]
   /** Events with sequences assigned under the tickets' locks. */
   outbox: Array<Omit<OutboxRow, 'id'>>
+  /** Mentions grouped under incidents that exist, for the incident folder (`takeIncidentMentions`). */
+  incidentMentions?: IncidentMention[]
+}
+
+/** A mention grouped under an incident, not yet added to the incident ticket. */
+export interface IncidentMention {
+  tenantId: string
+  incidentId: string
+  mentionId: string
+  /** The spike detector's verdict for the batch that grouped it. */
+  verdict: Record<string, unknown>
+  groupedAt: Date
+}
+
+function incidentMentionsDocument (rows: IncidentMention[]): string {
+  return JSON.stringify(rows.map((r) => ({ tenant_id: r.tenantId, incident_id: r.incidentId, mention_id: r.mentionId, verdict: r.verdict, grouped_at: r.groupedAt })))
 }
 
 /**
@@ -342,8 +358,8 @@ export function createTicketRepository () {
 
     /**
      * Writes a triaged batch in ONE statement (data-modifying CTEs: one round trip instead of six):
-     * its mentions (those not stored yet), new and changed tickets, schedules cancelled and added, and
-     * events. The parts touch different rows and see one snapshot, which is what they need: the cancel
+     * its mentions (those not stored yet), new and changed tickets, schedules cancelled and added,
+     * events, and mentions grouped under incidents. The parts touch different rows and see one snapshot, which is what they need: the cancel
      * reaches only schedules that were pending before, never those added here. Returns the mentions that
      * were new, as `tenantId\u0000id` keys; the caller rolls back when one was stored meanwhile.
      */
@@ -357,11 +373,15 @@ export function createTicketRepository () {
            FROM unnest($4::text[], $5::text[], $6::text[]) AS c(tenant_id, ticket_id, kind)
            WHERE s.tenant_id = c.tenant_id AND s.ticket_id = c.ticket_id AND s.kind = c.kind AND s.state = 'pending'),
          scheduled AS (${insertSchedulesSql(7)}),
-         events AS (${insertOutboxSql('$13')})
+         events AS (${insertOutboxSql('$13')}),
+         grouped AS (
+           INSERT INTO incident_mentions (tenant_id, incident_id, mention_id, verdict, grouped_at)
+           SELECT tenant_id, incident_id, mention_id, verdict, grouped_at
+           FROM jsonb_to_recordset($14::jsonb) AS r(tenant_id text, incident_id text, mention_id text, verdict jsonb, grouped_at timestamptz))
          SELECT tenant_id, id FROM new_mentions`,
         [mentionsDocument(batch.mentions), ticketsDocument(batch.created), ticketsDocument(batch.changed),
           batch.cancels.map((c) => c.tenantId), batch.cancels.map((c) => c.ticketId), batch.cancels.map((c) => c.kind),
-          ...scheduleArrays(batch.schedules), outboxDocument(batch.outbox)])
+          ...scheduleArrays(batch.schedules), outboxDocument(batch.outbox), incidentMentionsDocument(batch.incidentMentions ?? [])])
       return new Set(rows.map((r) => `${r.tenant_id}\u0000${r.id}`))
     },
 
@@ -435,6 +455,20 @@ export function createTicketRepository () {
       const { rows } = await q.query<{ id: string }>(
         'SELECT id FROM mentions WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id LIMIT $3', [tenantId, ticketId, limit])
       return rows.map((r) => r.id)
+    },
+
+    /**
+     * Takes (deletes and returns) up to `limit` grouped mentions in the order they were grouped, for
+     * the caller to add to their incidents in the same transaction: a rollback puts them back. SKIP
+     * LOCKED: two folders take different rows, and each adds its own under the incident's row lock.
+     */
+    async takeIncidentMentions (q: Queryable, limit: number): Promise<IncidentMention[]> {
+      const { rows } = await q.query<{ seq: string, tenant_id: string, incident_id: string, mention_id: string, verdict: Record<string, unknown>, grouped_at: Date }>(
+        `DELETE FROM incident_mentions WHERE seq IN (SELECT seq FROM incident_mentions ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING seq, tenant_id, incident_id, mention_id, verdict, grouped_at`, [limit])
+      // RETURNING has no order; the incident lists mentions in the order they were grouped.
+      return rows.sort((x, y) => Number(BigInt(x.seq) - BigInt(y.seq)))
+        .map((r) => ({ tenantId: r.tenant_id, incidentId: r.incident_id, mentionId: r.mention_id, verdict: r.verdict, groupedAt: r.grouped_at }))
     },
 
     /**

@@ -3,6 +3,7 @@ import { topics } from '@earshot/contracts'
 import type { Cache } from '@earshot/cache'
 import type { Logger, Metrics } from '@earshot/observability'
 import type { Pool } from '@earshot/store'
+import { createIncidentFolder } from './incident-folder.js'
 import { createOutboxRelay } from './outbox-relay.js'
 import type { PolicyBook } from './policy-book.js'
 import { createScheduler, type ReplySender } from './scheduler.js'
@@ -30,6 +31,8 @@ export interface RouterDeps {
   /** The shared cache for spike detection's sliding windows; without it spikes are not detected. */
   cache?: Cache
   spikeSettingsFor?: SpikeDetectorOptions['settingsFor']
+  /** How often grouped mentions are added to their incidents (one incident event per interval at most); default 1 s. */
+  incidentFoldIntervalMs?: number
 }
 
 export type { ReplySender }
@@ -50,6 +53,15 @@ export function createRouterApp (deps: RouterDeps) {
   const writer = createTicketWriter({ pool: deps.pool, policies: deps.policies, ...(spikes === undefined ? {} : { spikes }), ...(deps.now === undefined ? {} : { now: deps.now }), ...(deps.reopenWindowMs === undefined ? {} : { reopenWindowMs: deps.reopenWindowMs }) })
   const producer = deps.bus.producer({ lingerMs: 2 })
   const relay = createOutboxRelay({ pool: deps.pool, producer, logger: deps.logger })
+  const folder = spikes === undefined
+    ? undefined
+    : createIncidentFolder({
+      pool: deps.pool,
+      logger: deps.logger,
+      onEvents: () => relay.wake(),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+      ...(deps.incidentFoldIntervalMs === undefined ? {} : { intervalMs: deps.incidentFoldIntervalMs }),
+    })
   const scheduler = createScheduler({
     pool: deps.pool,
     logger: deps.logger,
@@ -83,6 +95,7 @@ export function createRouterApp (deps: RouterDeps) {
     writer,
     relay,
     scheduler,
+    folder,
     consumer,
     async start (): Promise<void> {
       const partitions = deps.topicPartitions ?? 6
@@ -92,13 +105,16 @@ export function createRouterApp (deps: RouterDeps) {
       ])
       relay.start()
       scheduler.start()
+      folder?.start()
       await consumer.start()
       log.info({ partitions }, 'router started')
     },
-    /** Finishes the in-flight batch (and commits it), then stops the scheduler and drains the outbox. */
+    /** Finishes the in-flight batch (and commits it), then stops the scheduler, folds incidents and drains the outbox. */
     async stop (): Promise<void> {
       await consumer.stop()
       await scheduler.stop()
+      await folder?.stop()
+      await folder?.foldOnce().catch((err: unknown) => { log.warn({ err }, 'final incident fold failed; the next start folds them') })
       await relay.stop()
       await relay.relayOnce().catch((err: unknown) => { log.warn({ err }, 'final outbox relay failed; the next start publishes it') })
       await producer.close()

@@ -1,4 +1,5 @@
 export { conversationState, type ConversationState, type TicketChange, ticketChange, ticketIdFor } from './domain/ticket-change.js'
+export { createIncidentFolder, type IncidentFolder, type IncidentFolderOptions } from './incident-folder.js'
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js'
 export { createPolicyBook, createStoredPolicyBook, defaultPolicyYaml, loadPolicyDirectory, type PolicyBook, type StoredPolicyBook, type StoredPolicyBookOptions } from './policy-book.js'
 export { createTicketWriter, type TicketWriter, type TicketWriterOptions, type WriteResult } from './ticket-writer.js'

@@ -1,6 +1,6 @@
 import type { Cache } from '@earshot/cache'
 import type { ClassifiedMention } from '@earshot/contracts'
-import { createTicketRepository, type OutboxRow, type Queryable, ticketEventBuilders, type TicketRow } from '@earshot/store'
+import { createTicketRepository, type IncidentMention, type Queryable, ticketEventBuilders, type TicketRow } from '@earshot/store'
 import { defaultSpikeSettings, judgeSpike, nextEpisode, type SpikeEpisode, type SpikeKind, spikeKinds, spikeSignals, type SpikeSettings, type SpikeVerdict, suggestedBroadcast } from './domain/spikes.js'
 
 export interface SpikeDetectorOptions {
@@ -10,6 +10,7 @@ export interface SpikeDetectorOptions {
   /**
    * The incident ticket lists at most this many grouped mention ids (default 100; the count keeps going,
    * and every grouped mention's ticket names the incident). The list travels in each incident event.
+   * Give the incident folder the same.
    */
   maxListedMentions?: number
 }
@@ -25,23 +26,24 @@ export interface IncidentDetails {
 /** mention key (`tenantId\u0000mentionId`) → the incident it is grouped under. */
 export type IncidentGrouping = Map<string, string>
 
-/** What a batch changes on incidents that already existed, for the caller to write with its own rows. */
-export interface IncidentWrites {
-  /** Locked incident tickets with their new details and last sequence. */
-  changed: TicketRow[]
-  /** Their events, sequences assigned. */
-  outbox: Array<Omit<OutboxRow, 'id'>>
-}
-
 export interface SpikeObservation {
   grouping: IncidentGrouping
   /**
-   * In the batch's transaction: locks the batch's incident tickets (one statement, in key order),
-   * opens those that do not exist yet, and returns the updates of the others. During a spike every
-   * batch of the tenant updates the same incident row, so call it late (after the batch's other
-   * writes) and write the updates with the batch's last statements: the lock is then held briefly.
+   * In the batch's transaction: opens the incidents that do not exist yet (with incident.detected)
+   * and returns the batch's mentions grouped under the others, for the batch to queue with its own
+   * write (`TriagedBatch.incidentMentions`); the incident folder adds them to their incidents.
    */
-  prepare: (tx: Queryable) => Promise<IncidentWrites>
+  prepare: (tx: Queryable) => Promise<IncidentMention[]>
+}
+
+/** How many grouped mention ids an incident lists when nothing else is configured. */
+export const defaultMaxListedMentions = 100
+
+/** The incident with more grouped mentions: listed while there is room, always counted. */
+export function withMentions (incident: IncidentDetails, mentionIds: readonly string[], verdict: SpikeVerdict, maxListed: number): IncidentDetails {
+  const listed = [...incident.mentionIds]
+  for (const id of mentionIds) if (listed.length < maxListed && !listed.includes(id)) listed.push(id)
+  return { ...incident, mentionIds: listed, mentionCount: incident.mentionCount + mentionIds.length, lastVerdict: verdict }
 }
 
 const mentionKey = (tenantId: string, mentionId: string): string => `${tenantId}\u0000${mentionId}`
@@ -51,13 +53,16 @@ const mentionKey = (tenantId: string, mentionId: string): string => `${tenantId}
  * replica counts together), against the mean of the windows before. A spike opens ONE incident
  * ticket per tenant, kind and episode (deterministic id; the episode is agreed through a
  * compare-and-set in the cache), emits `incident.detected` through the outbox in the caller's
- * transaction, and groups the episode's related mentions under it. Counters are not transactional:
+ * transaction, and groups the episode's related mentions under it (their tickets name it at once; the
+ * incident folder adds them to the incident's count and list). Counters are not transactional:
  * a batch that rolls back and is redelivered counts twice, which only makes a spike slightly earlier.
  */
 export function createSpikeDetector (options: SpikeDetectorOptions) {
   const repo = createTicketRepository()
   const settingsFor = options.settingsFor ?? (() => defaultSpikeSettings)
-  const maxListed = options.maxListedMentions ?? 100
+  const maxListed = options.maxListedMentions ?? defaultMaxListedMentions
+  // Incidents known to exist (committed): their grouped mentions are queued without asking PostgreSQL.
+  const known = new Set<string>()
 
   async function episodeAfter (tenantId: string, kind: SpikeKind, spike: boolean, at: Date, settings: SpikeSettings): Promise<SpikeEpisode | undefined> {
     const name = `spike-episode:${tenantId}:${kind}`
@@ -72,18 +77,10 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
     return undefined
   }
 
-  function incidentOf (previous: IncidentDetails | undefined, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict): IncidentDetails {
-    const listed = [...(previous?.mentionIds ?? [])]
-    for (const mention of related) if (listed.length < maxListed && !listed.includes(mention.id)) listed.push(mention.id)
-    return { kind: episode.kind, startedAt: episode.startedAt, mentionIds: listed, mentionCount: (previous?.mentionCount ?? 0) + related.length, lastVerdict: verdict }
-  }
-
-  /**
-   * Opens the episode's incident (rare: a spike's first batch) with its incident.detected event and
-   * returns undefined; when another writer opened it first, returns that ticket locked, to be updated.
-   */
-  async function openIncident (tx: Queryable, tenantId: string, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict, at: Date): Promise<TicketRow | undefined> {
-    const incident = incidentOf(undefined, episode, related, verdict)
+  /** Opens the episode's incident with its incident.detected event; false when it existed already (opened by another writer). */
+  async function openIncident (tx: Queryable, tenantId: string, episode: SpikeEpisode, related: ClassifiedMention[], verdict: SpikeVerdict, at: Date): Promise<boolean> {
+    const empty: IncidentDetails = { kind: episode.kind, startedAt: episode.startedAt, mentionIds: [], mentionCount: 0, lastVerdict: verdict }
+    const incident = withMentions(empty, related.map((mention) => mention.id), verdict, maxListed)
     const ticket: TicketRow = {
       tenantId,
       id: episode.incidentId,
@@ -101,21 +98,18 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
       updatedAt: at,
       closedAt: null,
     }
-    // Replicas (or partitions written concurrently) may open the same episode's incident at once: one insert wins.
+    // Replicas (or partitions written concurrently) may open the same episode's incident at once: one insert
+    // wins, and the others wait for its commit. The existing row is not locked: grouping never waits on it.
     if (await repo.insertTicketIfAbsent(tx, ticket)) {
       await repo.appendEvents(tx, ticket, ticketEventBuilders(ticket, ['incident.detected'], incident.mentionIds, at))
-      return undefined
+      return true
     }
-    const existing = await repo.getTicket(tx, tenantId, episode.incidentId, { lock: true })
-    if (existing === undefined) throw new Error(`incident ${episode.incidentId} of ${tenantId} vanished while it was being opened`)
-    return existing
+    return false
   }
 
   /**
    * Counts a batch's NEW mentions (call it once per batch) and returns the incident each related
-   * mention is grouped under, plus `prepare`, which opens or updates the incidents in the batch's
-   * transaction. Taken early, the incident's row lock serialised whole batches of the tenant behind
-   * one another exactly when traffic peaks.
+   * mention is grouped under, plus `prepare`, which opens new incidents in the batch's transaction.
    */
   async function observe (mentions: readonly ClassifiedMention[], at: Date): Promise<SpikeObservation> {
     const grouping: IncidentGrouping = new Map()
@@ -153,23 +147,17 @@ export function createSpikeDetector (options: SpikeDetectorOptions) {
     return {
       grouping,
       prepare: async (tx) => {
-        const writes: IncidentWrites = { changed: [], outbox: [] }
-        if (incidents.length === 0) return writes
-        const locked = await repo.lockTickets(tx, incidents.map(({ tenantId, episode }) => ({ tenantId, ticketId: episode.incidentId })))
-        const existing = new Map(locked.map((ticket) => [mentionKey(ticket.tenantId, ticket.id), ticket]))
+        const queued: IncidentMention[] = []
         for (const { tenantId, episode, related, verdict } of incidents) {
-          const ticket = existing.get(mentionKey(tenantId, episode.incidentId)) ?? await openIncident(tx, tenantId, episode, related, verdict, at)
-          if (ticket === undefined) continue
-          const incident = incidentOf(ticket.details.incident as IncidentDetails | undefined, episode, related, verdict)
-          ticket.details = { ...ticket.details, incident }
-          ticket.updatedAt = at
-          for (const build of ticketEventBuilders(ticket, ['ticket.message_added'], incident.mentionIds, at)) {
-            ticket.lastSequence++
-            writes.outbox.push({ tenantId, ticketId: ticket.id, sequence: ticket.lastSequence, ...build(ticket.lastSequence) })
+          const key = mentionKey(tenantId, episode.incidentId)
+          if (!known.has(key)) {
+            if (await openIncident(tx, tenantId, episode, related, verdict, at)) continue
+            if (known.size >= 10_000) known.clear() // one entry per incident episode: only a very long-lived router gets here
+            known.add(key)
           }
-          writes.changed.push(ticket)
+          for (const mention of related) queued.push({ tenantId, incidentId: episode.incidentId, mentionId: mention.id, verdict: { ...verdict }, groupedAt: at })
         }
-        return writes
+        return queued
       },
     }
   }

@@ -137,17 +137,18 @@ export function createTicketWriter (options: TicketWriterOptions) {
           tenantId: mention.tenantId, id: mention.id, conversationId: mention.conversationId, platform: mention.platform, createdAt: mention.createdAt, receivedAt: mention.receivedAt, event: mention, ticketId: ticket.id, decision,
         })
       }
-      // Incidents last: during a spike every batch of the tenant updates the same incident row, so it is
-      // locked just before the batch's one write statement and written with it.
-      const incidents = await spikes?.prepare(tx)
+      // New incidents are opened here; mentions grouped under existing ones are queued with the batch's
+      // write, so the batch never waits on an incident's row (every batch of the tenant groups under it).
+      const incidentMentions = await spikes?.prepare(tx)
       // Each mention is written once, already triaged (inserting first and updating after costs a second row version).
       const inserted = await repo.saveBatch(tx, {
         created: [...created.values()],
-        changed: [...changed.values(), ...(incidents?.changed ?? [])],
+        changed: [...changed.values()],
         mentions: rows,
         cancels,
         schedules: [...schedules.values()].flat(),
-        outbox: [...outbox, ...(incidents?.outbox ?? [])],
+        outbox,
+        ...(incidentMentions === undefined ? {} : { incidentMentions }),
       })
       if (inserted.size !== rows.length) throw new ConcurrentDeliveryError(rows.length - inserted.size)
       return result

@@ -84,6 +84,9 @@ describe('router process under kill -9', () => {
     await kill(router)
     router = startRouter(groupId)
     await waitFor(async () => await stored() === total, { timeoutMs: 90_000, message: 'every mention stored' })
+    // Mentions grouped under an incident are added to it by the incident folder, about a second later.
+    await waitFor(async () => await count('SELECT count(*) AS n FROM incident_mentions WHERE tenant_id = $1', [tenantId]) === 0,
+      { timeoutMs: 30_000, message: 'grouped mentions folded into their incident' })
     await waitFor(async () => await count('SELECT count(*) AS n FROM outbox WHERE tenant_id = $1 AND sent_at IS NULL', [tenantId]) === 0,
       { timeoutMs: 30_000, message: 'the outbox drained' })
 
