@@ -359,9 +359,10 @@ export function createTicketRepository () {
     /**
      * Writes a triaged batch in ONE statement (data-modifying CTEs: one round trip instead of six):
      * its mentions (those not stored yet), new and changed tickets, schedules cancelled and added,
-     * events, and mentions grouped under incidents. The parts touch different rows and see one snapshot, which is what they need: the cancel
-     * reaches only schedules that were pending before, never those added here. Returns the mentions that
-     * were new, as `tenantId\u0000id` keys; the caller rolls back when one was stored meanwhile.
+     * events, and mentions grouped under incidents. The parts touch different rows and see one
+     * snapshot, which is what they need: the cancel reaches only schedules that were pending before,
+     * never those added here. Returns the mentions that were new, as `tenantId\u0000id` keys; the
+     * caller rolls back when one was stored meanwhile.
      */
     async saveBatch (q: Queryable, batch: TriagedBatch): Promise<Set<string>> {
       const { rows } = await q.query<{ tenant_id: string, id: string }>(
