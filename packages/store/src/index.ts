@@ -11,4 +11,4 @@ export {
   createTicketRepository, type EventBuilder, type MentionAssignment, type MentionRow, type NewSchedule, type TicketQueueFields, type OutboxRow, type ScheduleRow, type TicketPriority, type TriagedBatch, type IncidentMention,
   type TicketRepository, type TicketRow, type TicketStatus,
 } from './ticket-repository.js'
-export { ticketEventBuilders, ticketSnapshot } from './ticket-events.js'
+export { sequencedEvents, ticketEventBuilders, ticketSnapshot } from './ticket-events.js'

@@ -1,5 +1,5 @@
 import { messageKey, parseEvent, type TicketEvent, type TicketEventType, topics } from '@earshot/contracts'
-import type { EventBuilder, TicketRow } from './ticket-repository.js'
+import type { EventBuilder, OutboxRow, TicketRow } from './ticket-repository.js'
 
 export function ticketSnapshot (ticket: TicketRow, mentionIds: string[]): TicketEvent['ticket'] {
   const sla = Object.fromEntries(Object.entries(ticket.sla).filter(([, v]) => typeof v === 'string'))
@@ -40,5 +40,16 @@ export function ticketEventBuilders (ticket: TicketRow, types: TicketEventType[]
       ticket: snapshot,
     })
     return { eventId: event.eventId, messageKey: key, payload: event }
+  })
+}
+
+/**
+ * The events as outbox rows with the ticket's next sequences, advancing `ticket.lastSequence`: for
+ * callers that hold the ticket's lock and write the rows and the ticket themselves (`saveBatch`).
+ */
+export function sequencedEvents (ticket: TicketRow, types: TicketEventType[], mentionIds: string[], occurredAt: Date): Array<Omit<OutboxRow, 'id'>> {
+  return ticketEventBuilders(ticket, types, mentionIds, occurredAt).map((build) => {
+    ticket.lastSequence++
+    return { tenantId: ticket.tenantId, ticketId: ticket.id, sequence: ticket.lastSequence, ...build(ticket.lastSequence) }
   })
 }

@@ -1,6 +1,6 @@
 import { sleep } from '@earshot/bus'
 import type { Logger } from '@earshot/observability'
-import { createTicketRepository, type IncidentMention, type OutboxRow, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
+import { createTicketRepository, type IncidentMention, type OutboxRow, type Pool, sequencedEvents, type TicketRow, withTransaction } from '@earshot/store'
 import type { SpikeVerdict } from './domain/spikes.js'
 import { defaultMaxListedMentions, type IncidentDetails, withMentions } from './spike-detector.js'
 
@@ -43,7 +43,9 @@ export function createIncidentFolder (options: IncidentFolderOptions) {
       const byIncident = new Map<string, IncidentMention[]>()
       for (const row of queued) {
         const key = `${row.tenantId}\u0000${row.incidentId}`
-        byIncident.set(key, [...(byIncident.get(key) ?? []), row])
+        const rows = byIncident.get(key)
+        if (rows === undefined) byIncident.set(key, [row])
+        else rows.push(row)
       }
       const tickets = await repo.lockTickets(tx, [...byIncident.values()].map(([first]) => ({ tenantId: first!.tenantId, ticketId: first!.incidentId })))
       const changed: TicketRow[] = []
@@ -54,10 +56,7 @@ export function createIncidentFolder (options: IncidentFolderOptions) {
         const incident = withMentions(ticket.details.incident as IncidentDetails, rows.map((row) => row.mentionId), rows[rows.length - 1]!.verdict as unknown as SpikeVerdict, maxListed)
         ticket.details = { ...ticket.details, incident }
         ticket.updatedAt = at
-        for (const build of ticketEventBuilders(ticket, ['ticket.message_added'], incident.mentionIds, at)) {
-          ticket.lastSequence++
-          outbox.push({ tenantId: ticket.tenantId, ticketId: ticket.id, sequence: ticket.lastSequence, ...build(ticket.lastSequence) })
-        }
+        outbox.push(...sequencedEvents(ticket, ['ticket.message_added'], incident.mentionIds, at))
         changed.push(ticket)
       }
       // Queued under an incident that does not exist: cannot happen (a batch queues only for incidents

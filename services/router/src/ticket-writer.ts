@@ -1,5 +1,5 @@
 import type { ClassifiedMention } from '@earshot/contracts'
-import { createTicketRepository, type MentionRow, type NewSchedule, type OutboxRow, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
+import { createTicketRepository, type MentionRow, type NewSchedule, type OutboxRow, type Pool, sequencedEvents, type TicketRow, withTransaction } from '@earshot/store'
 import { evaluate, type Policy, queueCountLimit } from '@earshot/triage'
 import { conversationState, ticketChange } from './domain/ticket-change.js'
 import type { PolicyBook } from './policy-book.js'
@@ -127,10 +127,7 @@ export function createTicketWriter (options: TicketWriterOptions) {
         const pending = (schedules.get(ticketKey) ?? []).filter((item) => !change.cancelKinds.includes(item.kind))
         schedules.set(ticketKey, [...pending, ...change.schedules])
         if (!created.has(ticketKey)) for (const kind of change.cancelKinds) cancels.push({ tenantId: ticket.tenantId, ticketId: ticket.id, kind })
-        for (const build of ticketEventBuilders(ticket, change.events, ids, at)) {
-          ticket.lastSequence++
-          outbox.push({ tenantId: ticket.tenantId, ticketId: ticket.id, sequence: ticket.lastSequence, ...build(ticket.lastSequence) })
-        }
+        outbox.push(...sequencedEvents(ticket, change.events, ids, at))
         result.events += change.events.length
         active.set(conversation, ticket)
         rows.push({
