@@ -41,6 +41,9 @@ export interface MentionClassifierOptions {
 // Rule-only confidences: a rule hit is strong weak evidence; the trained intent model replaces these.
 const ruleConfidence = 0.8
 const intentThreshold = 0.5
+// A calibrated score at half its intent's threshold: for a post many will see, "leans negative" is enough
+// to call it a PR risk (cross-validated on the train split: critical recall 94.2 → 95.9, precision unchanged).
+const leaningScore = 0.25
 
 function ruleIntentScores (text: TextClassification, rules: RuleHits, rawText: string): MentionSignals['intentScores'] {
   const negative = text.sentiment.label === 'negative'
@@ -142,8 +145,9 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
       spam,
       prRisk: false,
     }
+    const leansNegative = Math.max(intentScores.complaint, intentScores.churn_threat, intentScores.outage_report) >= leaningScore
     flags.prRisk = !spam && (rules.discrimination || flags.safety ||
-      isHighReachNegative({ sentiment, intents: intentLabels, followers, press, engagement }))
+      isHighReachNegative({ sentiment, intents: intentLabels, followers, press, engagement, leansNegative }))
     const urgency = scoreUrgency({
       intents: intentLabels,
       sentiment,
@@ -156,6 +160,7 @@ export function createMentionClassifier (options: MentionClassifierOptions = {})
       verified,
       press,
       engagement,
+      leansNegative,
     })
     return {
       modelVersion,

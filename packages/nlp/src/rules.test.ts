@@ -19,6 +19,20 @@ test('a rule fires on its words in any of its languages', () => {
   expect(ruleHits(foldText('Die App ist ausgefallen')).outage).toBe(true)
 })
 
+test('safety names a child located by a stranger, medicine gone missing, someone trapped or left alone in the dark', () => {
+  for (const text of [
+    'a man in chat told my 9 year old he knows where he lives',
+    'the courier left my mum\'s insulin on the step and it was stolen',
+    'el repartidor perdió las pastillas de mi madre, no le quedan',
+    'die Tür ging zu und mein Arm war eingeklemmt',
+    'they left me alone on the platform, it is dark and freezing',
+    'the room smelled of gas all night',
+  ]) expect({ text, safety: ruleHits(foldText(text)).safety }).toEqual({ text, safety: true })
+  for (const text of ['I\'m afraid the refund is still missing', 'this burger is fire', 'my pills arrived on time, thanks']) {
+    expect({ text, safety: ruleHits(foldText(text)).safety }).toEqual({ text, safety: false })
+  }
+})
+
 test('letters outside ASCII are letters to the word boundaries', () => {
   expect(ruleHits(foldText('pursue')).legal).toBe(false)
   expect(ruleHits(foldText('łsue')).legal).toBe(false)

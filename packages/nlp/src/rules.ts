@@ -82,14 +82,28 @@ export const rulePatterns = {
     'passou mal', 'passaram mal', 'passamos mal', '(?:soltou|soltando|saindo) faiscas', '(?:tomada|cabo|carregador|fio)[^.!?]{0,30}derreteu', 'falta de ar', 'desmaiou',
     // Exposed wiring, seizures, warning signs of suicide, doors opening on the move.
     '(?:wires?|cables?) (?:are |were )?(?:poking|hanging|sticking) out', 'exposed (?:wires?|wiring|cables?)', '(?:had|having) a seizure', 'won\'?t be around (?:much )?longer', 'giving (?:all )?(?:their|his|her|my) (?:stuff|things|items|belongings) away', 'can\'?t see a way out',
-    'doors? (?:opened|open|flew open) (?:while|when) (?:we were |the train was |it was )?(?:still )?(?:moving|pulling|going|in motion)',
+    'doors?[^.!?]{0,40}(?:opened|open|flew open) (?:while|when) (?:we were |the train was |it was )?(?:still )?(?:moving|pulling|going|in motion)',
     // Illness, fire, gas and near accidents in es, fr, de, pt.
     'vomitos?', 'vomissements?', 'fiebre', 'fievre', 'fieber', 'febre', 'diarrea', 'diarrhee', 'durchfall', 'diarreia', 'erbrechen',
     'pegou fogo', 'pegando fogo', 'faiscar', 'faiscando', '(?:cheira|cheiro) (?:a|de) queimado', 'huele a quemado', 'olor a quemado', 'sent(?:ait)? le (?:gaz|brule)', 'odeur de brule', 'riecht (?:verbrannt|nach rauch)',
     'failli (?:renverser|ecraser|tomber|mourir|percuter)', 'casi (?:atropella|me atropella|le atropella|nos atropella)\\w*', 'quase (?:atropel|me atropel)\\w*', 'beinahe (?:uberfahren|angefahren)', 'fast (?:uberfahren|angefahren)',
     'kabel (?:liegen|hangen|haengen|stehen) (?:frei|raus|heraus)', 'lose aus der wand', '(?:brems)?warnleuchte', 'cables? (?:sueltos?|pelados?|al aire)', 'fils? (?:denudes?|a nu|qui pendent)', 'fios? (?:soltos?|expostos?|descascados?)',
     'pneus? [^.!?]{0,30}(?:estourou|rebentou)', 'rueda [^.!?]{0,30}revento', 'se paro en (?:plena|mitad de la) (?:autovia|autopista|carretera)', 'porte[^.!?]{0,30}ouverte en (?:pleine voie|marche|roulant)', 'portas? [^.!?]{0,20}(?:abriu|abriram|abertas?) (?:em|com o comboio em|com o trem em) (?:andamento|movimento)',
-    'que se mate', 'se (?:quiere|queria) (?:matar|suicidar)', 'veut se tuer', 'will sich (?:umbringen|das leben nehmen)', 'quer se matar'
+    'que se mate', 'se (?:quiere|queria) (?:matar|suicidar)', 'veut se tuer', 'will sich (?:umbringen|das leben nehmen)', 'quer se matar',
+    // A child contacted or located by a stranger; a customer who says they are afraid for their safety.
+    '(?:my|her|his|our) (?:\\d+ ?(?:yr|year)s? old|daughter|son|kid|child|children|kids)[^.!?]{0,80}(?:knows where (?:he|she|they) lives?|(?:send|sending|asking for|asked for) (?:him |her |them )?(?:pictures|pics|photos)|naming (?:his|her|their) school|to meet (?:up|him|her))',
+    '(?:knows|know) where (?:i|we|my \\w+) li(?:ve|ves)', "(?:i'?m|i am|we'?re|we are) (?:genuinely |really |actually |so |properly )?(?:frightened|scared|terrified)(?! of (?:the )?(?:price|bill|cost))",
+    'tengo miedo', 'j\'ai peur', 'ich habe angst', 'estou com medo',
+    // Medicines that did not arrive or were lost: someone may go without.
+    '(?:medication|medicine|meds|pills|tablets|prescription|inhaler|insulin|epipen|medicamentos?|medicinas?|pastillas|medicaments?|medikamente?n?|tabletten|remedios?|comprimidos)[^.!?]{0,80}(?:stolen|missing|lost|never arrived|didn\'?t arrive|not arrived|run out|ran out|robad[oa]s?|perdid[oa]s?|llevado|no le quedan|no me quedan|vole|volee|perdu|gestohlen|verloren|nicht angekommen|roubad[oa]s?|perdid[oa]s?|acabaram)',
+    '(?:epilep\\w*|seizures?|diabet\\w*|heart condition|kidney|chemo\\w*)[^.!?]{0,80}(?:no (?:le |me )?quedan|run out|ran out|without (?:his|her|my|their)|sin (?:sus|mis)|sans (?:ses|mes)|ohne (?:seine|ihre|meine)|sem (?:os|as) (?:seus|suas|meus|minhas))',
+    // Someone trapped, caught or left alone where it is dangerous.
+    '(?:doors?|puertas?|portes?|turen|tur|portas?)[^.!?]{0,40}(?:closed|shut|fecharam|fechou|cerraron|cerro|fermees|ferme|geschlossen)[^.!?]{0,40}(?:on|with|con|com|sur|avec|mit) (?:my|his|her|a|the|el|la|o|a|un|une|le|meinem|seinem|ihrem|einem)? ?(?:\\w+ )?(?:arm|hand|leg|foot|child|kid|brazo|mano|pierna|bras|main|jambe|braco|mao|perna|arm|hand|bein|fuss)',
+    '(?:arm|hand|leg|foot|bag|coat|brazo|mano|bras|main|braco|mao|bein)[^.!?]{0,20}(?:trapped|stuck|caught|preso|atrapad[oa]|coince|eingeklemmt)',
+    'wheelchair[^.!?]{0,120}(?:left (?:me|him|her|behind|alone|stranded)|stranded|alone|without me|no ramp|refused)', '(?:left|stranded) (?:me |him |her )?alone[^.!?]{0,60}(?:dark|night|cold|freezing)',
+    // Gas, undercooked meat and sparking appliances as customers describe them.
+    '(?:smelled|smelt|reeked|reeks) (?:of|like) gas', 'olia a gas', 'huele a gas', 'roch nach gas', 'cheirava a gas', 'sentait le gaz',
+    '(?:chicken|pollo|poulet|hahnchen|frango|pork|burger)[^.!?]{0,40}(?:raw|pink|crud[oa]|rosa|roh|cru|sangrant)', 'sparking', 'started to spark', 'chispas', 'etincelles', 'funken spruhen|funkte', 'faiscas'
   ),
   legal: words(
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
@@ -99,7 +113,9 @@ export const rulePatterns = {
     'anwalt', 'anwaltin', 'rechtsanwalt', 'klage', 'verklagen', 'verklage', 'gericht', 'verbraucherzentrale', 'rechtliche schritte', 'bundesnetzagentur', 'schlichtungsstelle', 'anzeige erstatten',
     'advogad[oa]', 'processar', 'vou processar', 'na justica', 'procon', 'anatel', 'juizado', 'acao judicial', 'medidas legais',
     'bafin', 'banco de espana', 'banco de portugal', 'acpr', 'arcep', 'cnil', 'aepd', 'cnmc', 'anacom', 'livro de reclamacoes', 'reclamacion (?:ante|formal)', 'reclamacao (?:no|ao|formal)', 'financial ombudsman', 'information commissioner', 'ombudsman service', 'consumer rights act', 'small claims',
-    '(?:complaint|complained|reported|reporting|report|lodged|escalat\\w*) (?:\\w+ ){0,3}(?:to|with) the ico', 'ico complaint'
+    '(?:complaint|complained|reported|reporting|report|lodged|escalat\\w*) (?:\\w+ ){0,3}(?:to|with) the ico', 'ico complaint',
+    // Food-safety and consumer offices named as a step.
+    'environmental health', 'food standards agency', 'health inspectors?', 'lebensmitteluberwachung', 'gesundheitsamt', 'ordnungsamt', 'omic', 'oficina de atencion al usuario', 'sanidad', 'hygiene alimentaire', 'asae', 'vigilancia sanitaria'
   ),
   compromise: words(
     'hacked', 'been hacked', 'got hacked', 'compromised', 'someone (?:logged|got) into my account', 'unauthori[sz]ed (?:charges?|transactions?|payments?|logins?|access|purchases?)', "didn'?t make (?:this|these) (?:purchase|payment|transaction)s?",
@@ -118,7 +134,7 @@ export const rulePatterns = {
     'fuga de datos', 'filtracion', 'datos (?:de otros|expuestos)', 'fuite de donnees', 'donnees (?:exposees|d\'autres)', 'datenleck', 'datenpanne', 'daten (?:anderer|offen)', 'vazamento de dados', 'dados (?:de outros|expostos)',
     'someone else\'?s (?:\\w+ ){0,2}(?:account|orders?|details|data|statements?|booking|letter|file|records?|address|passport|name)', '(?:a )?stranger\'?s (?:\\w+ ){0,2}(?:name|details|passport|address|data|file)', 'another (?:person|customer|passenger|patient)\'?s (?:\\w+ ){0,2}(?:details|data|statements?|name|address|passport|booking)', 'other customers in (?:the )?cc', '\\d+ (?:other )?(?:customers|people) in (?:the )?cc', 'can see (?:all )?(?:their|other people\'?s|other customers\'?) (?:names|emails|details|addresses)', 'de otra persona', 'de otro cliente', 'datos de otr[oa]s?', 'd\'une autre personne', 'd\'un autre client', 'einer anderen person', 'eines anderen kunden', 'fremden? daten', 'de outra pessoa', 'de outro cliente',
     // Other customers' documents sent or shown to the wrong person.
-    'someone else\'?s (?:\\w+ ){0,2}(?:boarding pass(?:es)?|bills?|receipts?|invoices?|tickets?|confirmations?|documents?|policy|medical|card)', '(?:previous|another|other|a different) (?:customer|guest|player|user|passenger|patient|member)\'?s (?:\\w+ ){0,2}(?:receipts?|tickets?|invoices?|details|card|email|address|booking|documents?|bills?|data)',
+    '(?:it\'?s|it is|it was|they\'?re|they are) someone else\'?s', 'someone else\'?s (?:\\w+ ){0,2}(?:boarding pass(?:es)?|bills?|receipts?|invoices?|tickets?|confirmations?|documents?|policy|medical|card)', '(?:previous|another|other|a different) (?:customer|guest|player|user|passenger|patient|member)\'?s (?:\\w+ ){0,2}(?:receipts?|tickets?|invoices?|details|card|email|address|booking|documents?|bills?|data)',
     '(?:confirmation|statement|letter|e-?mail|bill|invoice|booking|account|ticket|parcel|order) (?:that |which )?(?:isn\'?t|is not|wasn\'?t) (?:mine|ours)', '(?:colis|facture|commande|billet|releve|donnees|carte|dossier) de quelqu\'un d\'autre', 'd\'un autre (?:voyageur|joueur|utilisateur|passager)',
     '(?:von|eines?) (?:einem )?anderen (?:gast(?:es)?|kunden|spielers?|nutzers?|fahrgasts?|patienten)', 'von jemand(?:em)? anderem', 'de otr[oa] (?:usuari[oa]|jugador|pasajer[oa]|huesped)', 'de outr[oa] (?:usuari[oa]|jogador|passageir[oa]|hospede)'
   ),

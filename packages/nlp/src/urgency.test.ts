@@ -50,6 +50,14 @@ test('a negative post by an author with 100k followers is critical; the same pos
   expect(scoreUrgency(input({ ...complaint, press: true, verified: true, followers: 40_000 })).reasons).toContain('reach:press_negative')
 })
 
+test('a high-reach post the models only lean negative on is critical; the same lean from a small account changes nothing', () => {
+  const leaning = { intents: ['other'] as const, sentiment: { label: 'neutral' as const, score: 0.6 }, leansNegative: true }
+  expect(scoreUrgency(input({ ...leaning, press: true, verified: true, followers: 40_000 })).reasons).toContain('reach:press_negative')
+  expect(scoreUrgency(input({ ...leaning, engagement: { likes: 900, reposts: 60, replies: 10 } })).reasons).toContain('reach:viral_negative')
+  expect(scoreUrgency(input({ ...leaning, followers: 300 })).level).toBe('low')
+  expect(scoreUrgency(input({ ...leaning, leansNegative: false, followers: 250_000 })).level).toBe('low')
+})
+
 test('outages, churn threats and blocked customers are high; complaints and questions normal; praise and spam low', () => {
   expect(scoreUrgency(input({ intents: ['outage_report'] })).level).toBe('high')
   expect(scoreUrgency(input({ intents: ['churn_threat'] })).reasons).toContain('intent:churn_threat')

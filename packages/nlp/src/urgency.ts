@@ -17,6 +17,11 @@ export interface UrgencyInput {
   /** A verified news outlet or journalist. */
   press: boolean
   engagement: { likes: number, reposts: number, replies: number }
+  /**
+   * The models lean negative without reaching their cut (a complaint or churn score just under its
+   * threshold): enough for a post many people will see, where a miss costs more than a false alarm.
+   */
+  leansNegative?: boolean
 }
 
 export interface Urgency {
@@ -42,8 +47,8 @@ export function engagementOf (engagement: UrgencyInput['engagement']): number {
 }
 
 /** Negative and seen by many: a high-reach author or press, or a post that is taking off. */
-export function isHighReachNegative (input: Pick<UrgencyInput, 'sentiment' | 'intents' | 'followers' | 'press' | 'engagement'>): boolean {
-  const negative = input.sentiment.label === 'negative' || input.intents.includes('complaint') || input.intents.includes('churn_threat') || input.intents.includes('outage_report')
+export function isHighReachNegative (input: Pick<UrgencyInput, 'sentiment' | 'intents' | 'followers' | 'press' | 'engagement' | 'leansNegative'>): boolean {
+  const negative = input.sentiment.label === 'negative' || input.leansNegative === true || input.intents.includes('complaint') || input.intents.includes('churn_threat') || input.intents.includes('outage_report')
   return negative && (input.followers >= highReachFollowers || input.press || engagementOf(input.engagement) >= viralEngagement)
 }
 
