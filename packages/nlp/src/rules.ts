@@ -92,18 +92,18 @@ export const rulePatterns = {
     'que se mate', 'se (?:quiere|queria) (?:matar|suicidar)', 'veut se tuer', 'will sich (?:umbringen|das leben nehmen)', 'quer se matar',
     // A child contacted or located by a stranger; a customer who says they are afraid for their safety.
     '(?:my|her|his|our) (?:\\d+ ?(?:yr|year)s? old|daughter|son|kid|child|children|kids)[^.!?]{0,80}(?:knows where (?:he|she|they) lives?|(?:send|sending|asking for|asked for) (?:him |her |them )?(?:pictures|pics|photos)|naming (?:his|her|their) school|to meet (?:up|him|her))',
-    '(?:knows|know) where (?:i|we|my \\w+) li(?:ve|ves)', "(?:i'?m|i am|we'?re|we are) (?:genuinely |really |actually |so |properly )?(?:frightened|scared|terrified)(?! of (?:the )?(?:price|bill|cost))",
+    '(?:knows|know) where (?:i|we|my \\w+) li(?:ve|ves)', "(?:i'?m|we'?re) (?:genuinely |really |actually |properly )?(?:frightened|scared)(?! of (?:the )?(?:price|bill|cost))",
     'tengo miedo', 'j\'ai peur', 'ich habe angst', 'estou com medo',
     // Medicines that did not arrive or were lost: someone may go without.
     '(?:medication|medicine|meds|pills|tablets|prescription|inhaler|insulin|epipen|medicamentos?|medicinas?|pastillas|medicaments?|medikamente?n?|tabletten|remedios?|comprimidos)[^.!?]{0,80}(?:stolen|missing|lost|never arrived|didn\'?t arrive|not arrived|run out|ran out|robad[oa]s?|perdid[oa]s?|llevado|no le quedan|no me quedan|vole|volee|perdu|gestohlen|verloren|nicht angekommen|roubad[oa]s?|perdid[oa]s?|acabaram)',
     '(?:epilep\\w*|seizures?|diabet\\w*|heart condition|kidney|chemo\\w*)[^.!?]{0,80}(?:no (?:le |me )?quedan|run out|ran out|without (?:his|her|my|their)|sin (?:sus|mis)|sans (?:ses|mes)|ohne (?:seine|ihre|meine)|sem (?:os|as) (?:seus|suas|meus|minhas))',
     // Someone trapped, caught or left alone where it is dangerous.
     '(?:doors?|puertas?|portes?|turen|tur|portas?)[^.!?]{0,40}(?:closed|shut|fecharam|fechou|cerraron|cerro|fermees|ferme|geschlossen)[^.!?]{0,40}(?:on|with|con|com|sur|avec|mit) (?:my|his|her|a|the|el|la|o|a|un|une|le|meinem|seinem|ihrem|einem)? ?(?:\\w+ )?(?:arm|hand|leg|foot|child|kid|brazo|mano|pierna|bras|main|jambe|braco|mao|perna|arm|hand|bein|fuss)',
-    '(?:arm|hand|leg|foot|bag|coat|brazo|mano|bras|main|braco|mao|bein)[^.!?]{0,20}(?:trapped|stuck|caught|preso|atrapad[oa]|coince|eingeklemmt)',
+    '(?:my|his|her|their) (?:arm|hand|leg|foot) (?:was |got |is |were )?(?:trapped|stuck|caught) in', '(?:brazo|mano|pierna|bras|jambe|braco|mao|perna|arm|bein)[^.!?]{0,20}(?:atrapad[oa]|coince|eingeklemmt|pres[oa])',
     'wheelchair[^.!?]{0,120}(?:left (?:me|him|her|behind|alone|stranded)|stranded|alone|without me|no ramp|refused)', '(?:left|stranded) (?:me |him |her )?alone[^.!?]{0,60}(?:dark|night|cold|freezing)',
     // Gas, undercooked meat and sparking appliances as customers describe them.
     '(?:smelled|smelt|reeked|reeks) (?:of|like) gas', 'olia a gas', 'huele a gas', 'roch nach gas', 'cheirava a gas', 'sentait le gaz',
-    '(?:chicken|pollo|poulet|hahnchen|frango|pork|burger)[^.!?]{0,40}(?:raw|pink|crud[oa]|rosa|roh|cru|sangrant)', 'sparking', 'started to spark', 'chispas', 'etincelles', 'funken spruhen|funkte', 'faiscas'
+    '(?:chicken|pollo|poulet|hahnchen|frango)[^.!?]{0,40}(?:raw|pink|crud[oa]|rosa|roh|cru|sangrant)', 'sparking', 'started to spark', 'chispas', 'etincelles', 'funken spruhen|funkte', 'faiscas'
   ),
   legal: words(
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
