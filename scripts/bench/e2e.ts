@@ -7,7 +7,7 @@ import { createKafkaBus } from '@earshot/bus'
 import { type TicketEvent, topicNames, topics } from '@earshot/contracts'
 import { createPool, migrate } from '@earshot/store'
 import { startDedicatedKafka } from '../e2e/dedicated-kafka.js'
-import { FakeXProcess, pacedSender, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
+import { cpuSecondsOfCommand, FakeXProcess, pacedSender, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
 import { benchDatabase, percentile, table } from './infra.js'
 
 export interface Quantiles { p50: number, p95: number, p99: number }
@@ -210,6 +210,18 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
     const base = [await offsets(topics.mentions), await offsets(topics.mentionsClassified), ticketedAt.size]
     const firstAt: Array<number | undefined> = [undefined, undefined, undefined]
     const doneAt: Array<number | undefined> = [undefined, undefined, undefined]
+    // CPU time of every part, services, broker, database, cache, fake and watcher, from the burst's
+    // start to its last ticket event: per mention it is what the machine pays, whatever its speed.
+    const cpuByPart = (): Record<string, number> => ({
+      ...Object.fromEntries([...services].map(([name, s]) => [name, sampleResources(s.pid ?? 0)?.cpuSeconds ?? 0])),
+      broker: sampleResources(kafka.pid() ?? 0)?.cpuSeconds ?? 0,
+      postgres: cpuSecondsOfCommand('postgres'),
+      redis: cpuSecondsOfCommand('redis-server'),
+      'fake X': sampleResources(fake.pid ?? 0)?.cpuSeconds ?? 0,
+      'bench watcher': (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    })
+    const cpuAtStart = cpuByPart()
+    let cpuAtEnd: Record<string, number> | undefined
     const burstStart = Date.now()
     await fake.add(burst)
     const burstDeadline = Date.now() + 300_000
@@ -218,7 +230,10 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
       for (let i = 0; i < 3; i++) {
         const progressed = now[i]! - base[i]!
         if (progressed > 0 && firstAt[i] === undefined) firstAt[i] = Date.now()
-        if (progressed >= burst && doneAt[i] === undefined) doneAt[i] = Date.now()
+        if (progressed >= burst && doneAt[i] === undefined) {
+          doneAt[i] = Date.now()
+          if (i === 2) cpuAtEnd = cpuByPart()
+        }
       }
       await sleep(100)
     }
@@ -229,8 +244,13 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
     }))
     const endToEnd = doneAt[2] === undefined ? 0 : burst / ((doneAt[2] - burstStart) / 1000)
     await watcher.stop()
+    // CPU milliseconds per 1,000 mentions (= µs per mention) for each part.
+    const cpuPerMention = cpuAtEnd === undefined
+      ? undefined
+      : Object.fromEntries(Object.keys(cpuAtStart).map((part) => [part, Math.round(((cpuAtEnd![part] ?? 0) - (cpuAtStart[part] ?? 0)) * 1e6 / burst)]))
+    const cpuTotal = cpuPerMention === undefined ? 0 : Object.values(cpuPerMention).reduce((sum, us) => sum + us, 0)
 
-    const result = { broker: kafka.version, runId, phases, burst: { mentions: burst, stages, endToEndPerSecond: Math.round(endToEnd) } }
+    const result = { broker: kafka.version, runId, phases, burst: { mentions: burst, stages, endToEndPerSecond: Math.round(endToEnd), cpuMicrosecondsPerMention: cpuPerMention } }
     const fmt = (q: { p50: number, p95: number, p99: number }): string => `${q.p50} / ${q.p95} / ${q.p99}`
     process.stdout.write(`\n${table([
       ['offered rate', 'sent', 'ticketed', 'backlog', 'platform→event p50/p95/p99 ms', 'ingest→event p50/p95/p99 ms', 'ingest→ticket write', ...serviceNames.map((n) => `${n} CPU% / RSS MB`)],
@@ -240,7 +260,13 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
       [`burst of ${burst.toLocaleString('en')}`, 'mentions/s'],
       ...stages.map((s) => [s.stage, Math.round(s.perSecond).toLocaleString('en')]),
       ['end to end (post → last ticket event)', Math.round(endToEnd).toLocaleString('en')],
-    ])}\n`)
+    ])}\n${cpuPerMention === undefined
+      ? ''
+      : `\n${table([
+        ['CPU during the burst', 'µs per mention'],
+        ...Object.entries(cpuPerMention).map(([part, us]) => [part, String(us)]),
+        ['total (2 cores allow at most)', `${cpuTotal} (${Math.round(2e6 / Math.max(1, cpuTotal)).toLocaleString('en')}/s)`],
+      ])}\n`}`)
     mkdirSync('bench-results', { recursive: true })
     writeFileSync(join('bench-results', 'e2e.json'), `${JSON.stringify(result, null, 2)}\n`)
     writeFileSync(join('bench-results', 'e2e.svg'), chart(phases, stages))

@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const script = join(__dirname, '..', 'infra', 'kafka.sh')
@@ -10,6 +11,8 @@ export interface DedicatedKafka {
   /** Stops the broker (SIGKILL with kill: true), waits pauseSeconds, and starts it again on the same data. */
   restart: (options?: { kill?: boolean, pauseSeconds?: number }) => Promise<void>
   stop: () => void
+  /** The broker's process id while it runs. */
+  pid: () => number | undefined
 }
 
 /**
@@ -34,5 +37,12 @@ export function startDedicatedKafka (port: number, runDir: string): DedicatedKaf
       await promisify(execFile)('bash', [script, 'restart', ...(options.kill === true ? ['--kill'] : []), '--pause', String(options.pauseSeconds ?? 0)], { env })
     },
     stop: () => { run('stop') },
+    pid: () => {
+      try {
+        return Number(readFileSync(join(runDir, 'kafka.pid'), 'utf8').trim())
+      } catch {
+        return undefined
+      }
+    },
   }
 }

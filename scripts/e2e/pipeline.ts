@@ -1,7 +1,7 @@
 // The whole pipeline as separate processes — the fake X server, ingest-x, classifier and router —
 // on real Kafka, PostgreSQL and Redis, for the end-to-end benchmark and the fault suite.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 
@@ -25,6 +25,21 @@ export function sampleResources (pid: number): ResourceSample | undefined {
   } catch {
     return undefined
   }
+}
+
+/** CPU seconds so far of every process whose command name (/proc/<pid>/comm) is `comm`, e.g. all of a PostgreSQL server's backends. */
+export function cpuSecondsOfCommand (comm: string): number {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue
+    } catch {
+      continue
+    }
+    total += sampleResources(Number(entry))?.cpuSeconds ?? 0
+  }
+  return total
 }
 
 /**
@@ -110,6 +125,8 @@ export class FakeXProcess {
   }
 
   total = 0
+
+  get pid (): number | undefined { return this.child.pid }
 
   static async start (brands: number): Promise<FakeXProcess> {
     const child = spawn(process.execPath, ['--conditions=earshot-source', '--import', 'tsx', join(__dirname, 'fake-x-live.ts'), String(brands)],

@@ -11,7 +11,8 @@
 #   kafka.sh perf ARGS run kafka-producer-perf-test from the same jars
 #
 # Environment: KAFKA_LOCAL_PORT (default 39092; the controller uses port+1), KAFKA_LOCAL_HEAP (default 1g),
-# KAFKA_LOCAL_RUN_DIR (default scripts/infra/.cache/run: a second broker needs its own).
+# KAFKA_LOCAL_RUN_DIR (default scripts/infra/.cache/run: a second broker needs its own), KAFKA_LOCAL_JVM_OPTS
+# (extra JVM options, space-separated, e.g. -XX:StartFlightRecording=filename=/tmp/broker.jfr to profile it).
 # `restart [--kill] [--pause S]` stops the broker (SIGTERM, or SIGKILL with --kill), waits S seconds, and starts
 # it again on the same data.
 set -euo pipefail
@@ -78,6 +79,8 @@ log.retention.ms=3600000
 message.max.bytes=16777216
 replica.fetch.max.bytes=16777216
 PROPS
+  # KAFKA_LOCAL_PROPS: extra server properties, one key=value per line, appended (later keys win).
+  [ -z "${KAFKA_LOCAL_PROPS:-}" ] || printf '%s\n' "$KAFKA_LOCAL_PROPS" >>"$run/server.properties"
   cat > "$run/log4j.properties" <<'PROPS'
 log4j.rootLogger=WARN, file
 log4j.appender.file=org.apache.log4j.FileAppender
@@ -103,7 +106,13 @@ launch() {
   port=$(cat "$run/port")
   : >"$run/server.log"
   log "starting Apache Kafka $version (KRaft combined mode) on 127.0.0.1:$port"
-  nohup java -Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true "${jvm[@]}" \
+  local extra=()
+  read -r -a extra <<<"${KAFKA_LOCAL_JVM_OPTS:-}"
+  # C1 only (TieredStopAtLevel=1): a broker started for a test run or benchmark spent most of its CPU in
+  # the C2 compiler (8.5 of 11 CPU-seconds in a 50 s e2e run on 2 cores), taken from the services it
+  # serves; with C1 alone the broker's CPU per mention in the e2e burst fell from 280–400 µs to 205–211.
+  # A long-lived production broker (not this script's job) should keep C2.
+  nohup java -Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1 -Djava.awt.headless=true "${jvm[@]}" ${extra[@]+"${extra[@]}"} \
     -cp "$cp" kafka.Kafka "$run/server.properties" >"$run/stdout.log" 2>&1 &
   echo $! >"$run/kafka.pid"
   local deadline=$((SECONDS + 90))

@@ -145,6 +145,18 @@ describe.each(targets)('on $name', (target) => {
     await expect(pool.query("INSERT INTO tenants (id, name) VALUES ('Not_Valid', 'x')")).rejects.toMatchObject({ code: '23514' })
   })
 
+  test('large values are compressed with lz4 where the server has it (PostgreSQL), and still written where it has not (PGlite)', async () => {
+    const pool = openPool()
+    await migrate(pool)
+    const { rows: [support] } = await pool.query<{ lz4: boolean }>("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'")
+    await pool.query("INSERT INTO tenants (id, name) VALUES ('acme-eu', 'Acme Europe')")
+    await pool.query(`INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)
+      VALUES ('acme-eu', 't-1', 1, 'e-1', 'acme-eu/t-1', jsonb_build_object('text', repeat('still no refund, ', 400)))`)
+    const { rows } = await pool.query<{ method: string }>('SELECT pg_column_compression(payload) AS method FROM outbox')
+    expect(rows).toEqual([{ method: support?.lz4 === true ? 'lz4' : 'pglz' }])
+    if (target.name.startsWith('PostgreSQL')) expect(support?.lz4).toBe(true)
+  })
+
   test('a second run applies nothing, and a file added later is applied on the next run', async () => {
     const pool = openPool()
     const dir = await writeMigrations({ '0001_a.sql': 'CREATE TABLE a (id int);' })
