@@ -1,4 +1,5 @@
 export { backoffDelay, sleep } from './backoff.js'
+export { createPollingLoop, type PollingLoop, type PollingLoopOptions } from './polling-loop.js'
 export { processBatch, defaultRetryPolicy } from './batch-processor.js'
 export { deadLetterHeaders, deadLetterTopicOf, readDeadLetter, toDeadLetter, type DeadLetterInfo } from './dead-letter.js'
 export { BusError, ProduceError, errorCodes, type ErrorCode } from './errors.js'

@@ -1,4 +1,4 @@
-import { sleep } from '@earshot/bus'
+import { createPollingLoop } from '@earshot/bus'
 import type { Logger } from '@earshot/observability'
 import { createTicketRepository, type IncidentMention, type OutboxRow, type Pool, sequencedEvents, type TicketRow, withTransaction } from '@earshot/store'
 import type { SpikeVerdict } from './domain/spikes.js'
@@ -31,8 +31,6 @@ export function createIncidentFolder (options: IncidentFolderOptions) {
   const batchSize = options.batchSize ?? 5000
   const maxListed = options.maxListedMentions ?? defaultMaxListedMentions
   const log = options.logger.child({ component: 'incident-folder' })
-  const abort = new AbortController()
-  let loop: Promise<void> | undefined
 
   /** One fold; returns how many grouped mentions it added. */
   async function foldOnce (): Promise<number> {
@@ -69,29 +67,18 @@ export function createIncidentFolder (options: IncidentFolderOptions) {
     return taken
   }
 
-  async function run (): Promise<void> {
-    let failures = 0
-    while (!abort.signal.aborted) {
-      try {
-        const taken = await foldOnce()
-        failures = 0
-        // A full batch means more are waiting: fold again at once.
-        if (taken === batchSize) continue
-      } catch (err) {
-        failures++
-        log.error({ err, failures }, 'folding grouped mentions into incidents failed; retrying')
-      }
-      await sleep(failures === 0 ? intervalMs : Math.min(30_000, intervalMs * 2 ** failures), abort.signal)
-    }
-  }
+  // A full batch means more are waiting: fold again at once.
+  const loop = createPollingLoop({
+    round: async () => await foldOnce() === batchSize,
+    idleMs: intervalMs,
+    maxBackoffMs: 30_000,
+    onError: (err, failures) => { log.error({ err, failures }, 'folding grouped mentions into incidents failed; retrying') },
+  })
 
   return {
     foldOnce,
-    start (): void { loop ??= run() },
-    async stop (): Promise<void> {
-      abort.abort()
-      await loop
-    },
+    start: loop.start,
+    stop: loop.stop,
   }
 }
 

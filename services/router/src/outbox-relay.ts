@@ -1,4 +1,4 @@
-import { type Producer, sleep } from '@earshot/bus'
+import { createPollingLoop, type Producer } from '@earshot/bus'
 import { topics } from '@earshot/contracts'
 import type { Logger } from '@earshot/observability'
 import { createTicketRepository, type Pool, withTransaction } from '@earshot/store'
@@ -26,12 +26,6 @@ export function createOutboxRelay (options: OutboxRelayOptions) {
   const idleMs = options.idleMs ?? 200
   const now = options.now ?? (() => new Date())
   const log = options.logger.child({ component: 'outbox-relay' })
-  const abort = new AbortController()
-  let wakeup: AbortController | undefined
-  // Set by wake() at any time, so a wake that arrives while a batch is being published is not lost
-  // (it would otherwise leave the new events waiting a whole idle period).
-  let woken = false
-  let loop: Promise<void> | undefined
   let published = 0
 
   /** Publishes one batch; returns how many rows it sent. */
@@ -49,38 +43,19 @@ export function createOutboxRelay (options: OutboxRelayOptions) {
     })
   }
 
-  async function run (): Promise<void> {
-    let failures = 0
-    while (!abort.signal.aborted) {
-      woken = false
-      try {
-        const sent = await relayOnce()
-        failures = 0
-        if (sent === batchSize || woken) continue
-      } catch (err) {
-        failures++
-        log.error({ err, failures }, 'publishing the outbox failed; retrying')
-      }
-      wakeup = new AbortController()
-      const stop = (): void => wakeup?.abort()
-      abort.signal.addEventListener('abort', stop, { once: true })
-      await sleep(failures === 0 ? idleMs : Math.min(10_000, idleMs * 2 ** failures), wakeup.signal)
-      abort.signal.removeEventListener('abort', stop)
-    }
-  }
+  const loop = createPollingLoop({
+    round: async () => await relayOnce() === batchSize,
+    idleMs,
+    maxBackoffMs: 10_000,
+    onError: (err, failures) => { log.error({ err, failures }, 'publishing the outbox failed; retrying') },
+  })
 
   return {
     relayOnce,
-    start (): void { loop ??= run() },
+    start: loop.start,
     /** Cuts the idle wait short: new events are waiting. */
-    wake (): void {
-      woken = true
-      wakeup?.abort()
-    },
-    async stop (): Promise<void> {
-      abort.abort()
-      await loop
-    },
+    wake: loop.wake,
+    stop: loop.stop,
     published: () => published,
   }
 }

@@ -1,4 +1,4 @@
-import { backoffDelay, sleep } from '@earshot/bus'
+import { backoffDelay, createPollingLoop } from '@earshot/bus'
 import type { Platform } from '@earshot/contracts'
 import { errorCode, errorMessage, isRetriable } from '@earshot/errors'
 import type { Logger } from '@earshot/observability'
@@ -44,8 +44,6 @@ export function createScheduler (options: SchedulerOptions) {
   const repo = createTicketRepository()
   const now = options.now ?? (() => new Date())
   const log = options.logger.child({ component: 'scheduler' })
-  const abort = new AbortController()
-  let loop: Promise<void> | undefined
   let fired = 0
 
   async function tickOnce (): Promise<{ claimed: number, events: number, skipped: number }> {
@@ -126,25 +124,17 @@ export function createScheduler (options: SchedulerOptions) {
     return result
   }
 
-  async function run (): Promise<void> {
-    while (!abort.signal.aborted) {
-      try {
-        const { claimed } = await tickOnce()
-        if (claimed === (options.batchSize ?? 200)) continue
-      } catch (err) {
-        log.error({ err }, 'firing due schedules failed; they stay pending and are retried')
-      }
-      await sleep(options.intervalMs ?? 1000, abort.signal)
-    }
-  }
+  // Failed rounds are retried at the normal interval: the claimed schedules stay pending.
+  const loop = createPollingLoop({
+    round: async () => (await tickOnce()).claimed === (options.batchSize ?? 200),
+    idleMs: options.intervalMs ?? 1000,
+    onError: (err) => { log.error({ err }, 'firing due schedules failed; they stay pending and are retried') },
+  })
 
   return {
     tickOnce,
-    start (): void { loop ??= run() },
-    async stop (): Promise<void> {
-      abort.abort()
-      await loop
-    },
+    start: loop.start,
+    stop: loop.stop,
     fired: () => fired,
   }
 }

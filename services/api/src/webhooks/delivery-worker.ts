@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { sleep } from '@earshot/bus'
+import { createPollingLoop } from '@earshot/bus'
 import { errorMessage } from '@earshot/errors'
 import type { Logger, Metrics } from '@earshot/observability'
 import type { Pool } from '@earshot/store'
@@ -43,9 +43,6 @@ export function createDeliveryWorker (options: DeliveryWorkerOptions) {
   const send = options.fetch ?? fetch
   const log = options.logger.child({ component: 'webhook-worker' })
   const attempts = options.metrics?.counter('api_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome'])
-  const abort = new AbortController()
-  let wakeup: AbortController | undefined
-  let loop: Promise<void> | undefined
 
   async function attempt (delivery: ClaimedDelivery): Promise<void> {
     const body = JSON.stringify(delivery.payload)
@@ -106,35 +103,20 @@ export function createDeliveryWorker (options: DeliveryWorkerOptions) {
     return due.length
   }
 
-  async function run (): Promise<void> {
-    let failures = 0
-    while (!abort.signal.aborted) {
-      try {
-        const attempted = await runOnce()
-        failures = 0
-        if (attempted === concurrency) continue
-      } catch (err) {
-        failures++
-        log.error({ err, failures }, 'claiming due webhook deliveries failed; retrying')
-      }
-      wakeup = new AbortController()
-      const stop = (): void => wakeup?.abort()
-      abort.signal.addEventListener('abort', stop, { once: true })
-      await sleep(failures === 0 ? idleMs : Math.min(30_000, idleMs * 2 ** failures), wakeup.signal)
-      abort.signal.removeEventListener('abort', stop)
-    }
-  }
+  const loop = createPollingLoop({
+    round: async () => await runOnce() === concurrency,
+    idleMs,
+    maxBackoffMs: 30_000,
+    onError: (err, failures) => { log.error({ err, failures }, 'claiming due webhook deliveries failed; retrying') },
+  })
 
   return {
     runOnce,
-    start (): void { loop ??= run() },
+    start: loop.start,
     /** Cuts the idle wait short: deliveries were just created or replayed. */
-    wake (): void { wakeup?.abort() },
+    wake: loop.wake,
     /** Ends the loop after the round in flight (at most one request timeout). */
-    async stop (): Promise<void> {
-      abort.abort()
-      await loop
-    },
+    stop: loop.stop,
   }
 }
 
