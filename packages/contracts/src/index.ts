@@ -54,7 +54,7 @@ export {
   topicNames,
   topics,
 } from './topics.js'
-export { decodeEvent, encodeEvent, parseEvent, validateEvent, type ValidationResult } from './validate.js'
+export { decodeEvent, encodeClassifiedMention, encodeEvent, parseEvent, validateEvent, type ValidationResult } from './validate.js'
 export { ContractError, type ContractIssue, type ErrorCode, errorCodes } from './errors.js'
 export { canonicalJson, type JsonSchema, jsonSchemaFor, jsonSchemas, type JsonValue } from './json-schema.js'
 export { asyncApiDocument, jsonSchemaFormat } from './asyncapi.js'

@@ -1,7 +1,7 @@
 import { ContractError } from './errors.js'
-import { sampleMention, sampleTicketEvent } from './fixtures.js'
+import { sampleClassification, sampleMention, sampleTicketEvent } from './fixtures.js'
 import { topics } from './topics.js'
-import { decodeEvent, encodeEvent, formatPath, parseEvent, validateEvent } from './validate.js'
+import { decodeEvent, encodeClassifiedMention, encodeEvent, formatPath, parseEvent, validateEvent } from './validate.js'
 
 function caught (fn: () => unknown): ContractError {
   try {
@@ -91,6 +91,25 @@ describe('encodeEvent', () => {
   test('refuses to serialise an invalid event', () => {
     expect(caught(() => encodeEvent(topics.mentions, { ...sampleMention(), id: 'x:other' })).issues)
       .toEqual([{ path: 'id', message: expect.stringContaining('got "x:other"') }])
+  })
+})
+
+describe('encodeClassifiedMention', () => {
+  test('writes what encodeEvent writes for the decoded mention plus its classification', () => {
+    const mention = decodeEvent(topics.mentions, JSON.stringify(sampleMention()))
+    const classification = sampleClassification()
+    expect(encodeClassifiedMention(mention, classification)).toBe(encodeEvent(topics.mentionsClassified, { ...mention, classification }))
+  })
+
+  test('an invalid classification fails with the issues encodeEvent reports, paths under classification', () => {
+    const mention = sampleMention()
+    const classification = { ...sampleClassification(), sentiment: { label: 'angry', score: 2 }, extra: true } as never
+    const viaEncode = (() => { try { encodeEvent(topics.mentionsClassified, { ...mention, classification }) } catch (err) { return err } })() as ContractError
+    const viaShortcut = (() => { try { encodeClassifiedMention(mention, classification) } catch (err) { return err } })() as ContractError
+    expect(viaShortcut).toBeInstanceOf(ContractError)
+    expect(viaShortcut.code).toBe(viaEncode.code)
+    expect(viaShortcut.message).toBe(viaEncode.message)
+    expect(viaShortcut.message).toContain('classification.sentiment.score')
   })
 })
 

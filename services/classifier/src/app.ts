@@ -1,5 +1,5 @@
 import { type Bus, eventHandler } from '@earshot/bus'
-import { type Classification, type ClassifiedMention, encodeEvent, type Mention, messageKeyFor, topics } from '@earshot/contracts'
+import { type Classification, encodeClassifiedMention, type Mention, messageKeyFor, topics } from '@earshot/contracts'
 import type { Logger, Metrics } from '@earshot/observability'
 
 /** What the service needs from the model: deterministic, so a redelivered mention classifies identically. */
@@ -43,14 +43,15 @@ export function createClassifierApp (deps: ClassifierDeps) {
     partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 3,
     handler: eventHandler(topics.mentions, async (events) => {
       const started = performance.now()
-      const out: ClassifiedMention[] = events.map(({ event }) => ({ ...event, classification: deps.classifier.classify(event) }))
+      const classifications = events.map(({ event }) => deps.classifier.classify(event))
       seconds.observe((performance.now() - started) / 1000)
-      await producer.send(topics.mentionsClassified, out.map((mention) => ({
-        key: messageKeyFor(mention),
-        value: encodeEvent(topics.mentionsClassified, mention),
+      // The mentions were checked against mentions.v1 when decoded: only the classification is checked again.
+      await producer.send(topics.mentionsClassified, events.map(({ event }, i) => ({
+        key: messageKeyFor(event),
+        value: encodeClassifiedMention(event, classifications[i] as Classification),
       })))
-      classified.inc(out.length)
-      for (const { classification } of out) {
+      classified.inc(events.length)
+      for (const classification of classifications) {
         sentiment.inc({ label: classification.sentiment.label })
         urgency.inc({ level: classification.urgency.level })
         for (const intent of classification.intents) intents.inc({ label: intent.label })
