@@ -29,20 +29,24 @@ function benchMentions (count: number, tenantId: string): Mention[] {
 }
 
 /**
- * `npm run bench -- classifier-service [--mentions N] [--partitions N] [--source]`: the classifier
+ * `npm run bench -- classifier-service [--mentions N] [--partitions N] [--replicas N] [--source]`: the classifier
  * service as deployed (its own process, the compiled services/classifier/dist/main.js) draining N mentions preloaded on
  * mentions.v1 into mentions.classified.v1 on a real broker: Kafka to Kafka, produced and committed.
+ * `--replicas 2` runs two processes in one consumer group, as a deployment scales the service out
+ * (each process classifies on one core; the group splits the partitions between them).
  */
 export async function runClassifierServiceBenchmark (args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { mentions: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '6' }, source: { type: 'boolean', default: false } } })
+  const { values } = parseArgs({ args, options: { mentions: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '6' }, replicas: { type: 'string', default: '1' }, source: { type: 'boolean', default: false } } })
   const total = Number(values.mentions)
   const partitions = Number(values.partitions)
+  const replicas = Number(values.replicas)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > partitions) throw new Error(`--replicas must be an integer from 1 to the partition count (${partitions}), got ${values.replicas}`)
   const kafka = kafkaForBench()
   const run = Date.now().toString(36)
   const tenantId = `bench-classifier-${run}`
   const serviceGroup = `bench-classifier-${run}`
   const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'bench-classifier' })
-  const service = new ServiceProcess('classifier', {
+  const environment = {
     KAFKA_BROKERS: kafka.brokers.join(','),
     KAFKA_CLIENT_ID: 'bench-classifier-service',
     CLASSIFIER_GROUP_ID: serviceGroup,
@@ -51,7 +55,8 @@ export async function runClassifierServiceBenchmark (args: string[]): Promise<vo
     LOG_LEVEL: 'warn',
     // As k8s/base/classifier.yaml and docker-compose.yml run it.
     NODE_OPTIONS: '--max-old-space-size=160',
-  }, 2_000, !values.source)
+  }
+  const services = Array.from({ length: replicas }, () => new ServiceProcess('classifier', environment, 2_000, !values.source))
   if (!values.source) {
     // The container runs the compiled service; so does the benchmark (its RSS then excludes tsx).
     process.stderr.write('building (tsc -b) to run services/classifier/dist/main.js; --source runs src/main.ts through tsx instead\n')
@@ -95,14 +100,15 @@ export async function runClassifierServiceBenchmark (args: string[]): Promise<vo
     await watcher.start()
 
     const spawned = performance.now()
-    service.start()
-    const samples: number[] = []
-    let cpuAtFirst: number | undefined
+    for (const service of services) service.start()
+    // Per replica: peak RSS, and CPU seconds when the first classified mention arrived.
+    const peakRss = services.map(() => 0)
+    let cpuAtFirst: number[] | undefined
+    const sampleAll = (): Array<ReturnType<typeof sampleResources>> => services.map((service) => service.pid === undefined ? undefined : sampleResources(service.pid))
     const sampler = setInterval(() => {
-      const sample = service.pid === undefined ? undefined : sampleResources(service.pid)
-      if (sample === undefined) return
-      samples.push(sample.rssMb)
-      if (seen > 0 && cpuAtFirst === undefined) cpuAtFirst = sample.cpuSeconds
+      const sampled = sampleAll()
+      sampled.forEach((sample, i) => { if (sample !== undefined) peakRss[i] = Math.max(peakRss[i] as number, sample.rssMb) })
+      if (seen > 0 && cpuAtFirst === undefined && sampled.every((sample) => sample !== undefined)) cpuAtFirst = sampled.map((sample) => sample!.cpuSeconds)
     }, 200)
     let reported = 0
     const progress = setInterval(() => {
@@ -114,34 +120,38 @@ export async function runClassifierServiceBenchmark (args: string[]): Promise<vo
     await Promise.race([done, timeout])
     clearInterval(progress)
     clearInterval(sampler)
-    const end = service.pid === undefined ? undefined : sampleResources(service.pid)
-    await service.stop()
+    const end = sampleAll()
+    for (const service of services) await service.stop()
 
     const drainSeconds = (last - first) / 1000
     const rate = Math.round((total - 1) / drainSeconds)
-    const cpuSeconds = end === undefined || cpuAtFirst === undefined ? undefined : end.cpuSeconds - cpuAtFirst
+    const cpuSeconds = cpuAtFirst === undefined || end.some((sample) => sample === undefined)
+      ? undefined
+      : end.reduce((sum, sample, i) => sum + sample!.cpuSeconds - (cpuAtFirst![i] as number), 0)
     const result = {
       mentions: total,
       partitions,
+      replicas,
       process: values.source ? 'src/main.ts via tsx' : 'dist/main.js (compiled)',
       mentionsPerSecond: rate,
       drainSeconds: Number(drainSeconds.toFixed(2)),
       fromSpawnSeconds: Number(((last - spawned) / 1000).toFixed(2)),
       serviceCpuSecondsWhileDraining: cpuSeconds === undefined ? undefined : Number(cpuSeconds.toFixed(2)),
       serviceCoresUsed: cpuSeconds === undefined ? undefined : Number((cpuSeconds / drainSeconds).toFixed(2)),
-      peakRssMb: Math.round(Math.max(0, ...samples)),
+      peakRssMb: Math.round(Math.max(0, ...peakRss)),
+      peakRssMbPerReplica: peakRss.map((mb) => Math.round(mb)),
     }
     process.stdout.write(`\n${table([
-      ['classifier service (mentions.v1 → mentions.classified.v1)', 'value'],
+      [`classifier service (mentions.v1 → mentions.classified.v1)${replicas > 1 ? `, ${replicas} replicas in one group` : ''}`, 'value'],
       ['mentions classified', `${seen.toLocaleString('en')} / ${total.toLocaleString('en')}`],
       ['throughput (first to last output)', `${rate.toLocaleString('en')} mentions/s`],
       ['from process start (incl. model load, group join)', `${result.fromSpawnSeconds} s`],
       ['service CPU while draining', result.serviceCoresUsed === undefined ? 'n/a' : `${result.serviceCoresUsed} cores`],
-      ['service peak RSS', `${result.peakRssMb} MB`],
+      ['service peak RSS', replicas > 1 ? `${result.peakRssMbPerReplica.join(' / ')} MB` : `${result.peakRssMb} MB`],
     ])}\n`)
     writeBenchResult('classifier-service', result)
   } finally {
-    await service.stop()
+    for (const service of services) await service.stop()
     await bus.close()
     kafka.stop()
   }

@@ -104,9 +104,9 @@ describe('encodeClassifiedMention', () => {
   test('an invalid classification fails with the issues encodeEvent reports, paths under classification', () => {
     const mention = sampleMention()
     const classification = { ...sampleClassification(), sentiment: { label: 'angry', score: 2 }, extra: true } as never
-    const viaEncode = (() => { try { encodeEvent(topics.mentionsClassified, { ...mention, classification }) } catch (err) { return err } })() as ContractError
-    const viaShortcut = (() => { try { encodeClassifiedMention(mention, classification) } catch (err) { return err } })() as ContractError
-    expect(viaShortcut).toBeInstanceOf(ContractError)
+    const viaEncode = caught(() => encodeEvent(topics.mentionsClassified, { ...mention, classification }))
+    const viaShortcut = caught(() => encodeClassifiedMention(mention, classification))
+    expect(viaShortcut.issues).toEqual(viaEncode.issues)
     expect(viaShortcut.code).toBe(viaEncode.code)
     expect(viaShortcut.message).toBe(viaEncode.message)
     expect(viaShortcut.message).toContain('classification.sentiment.score')
