@@ -153,7 +153,7 @@ async function main (): Promise<void> {
     while (Date.now() < relayDeadline) {
       const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM incident_mentions WHERE tenant_id = ANY($1)', [tenants])
       unfolded = Number(rows[0]?.n ?? 0)
-      const { rows: outbox } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE tenant_id = ANY($1) AND sent_at IS NULL', [tenants])
+      const { rows: outbox } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox_pending JOIN outbox USING (id) WHERE tenant_id = ANY($1)', [tenants])
       unsent = Number(outbox[0]?.n ?? 0)
       if (unsent === 0 && unfolded === 0) break
       await sleep(500)

@@ -473,17 +473,20 @@ export function createTicketRepository () {
     },
 
     /**
-     * The oldest unsent outbox rows, marked sent at `at` and locked until the transaction ends, in id
-     * order: publish them, then commit; a rollback returns them to unsent. With SKIP LOCKED (the
-     * default) a second claimer takes the next rows instead of waiting; the relay waits instead
-     * (`skipLocked: false`) so it never overtakes another and each ticket's events stay in sequence.
+     * The oldest unpublished outbox rows, in id order, taken off the queue (outbox_pending) and locked
+     * until the transaction ends: publish them, then commit; a rollback puts them back. With SKIP
+     * LOCKED (the default) a second claimer takes the next rows instead of waiting; the relay waits
+     * instead (`skipLocked: false`) so it never overtakes another and each ticket's events stay in sequence.
      */
-    async claimUnsent (q: Queryable, limit: number, at: Date, options: { skipLocked?: boolean } = {}): Promise<OutboxRow[]> {
+    async claimUnsent (q: Queryable, limit: number, options: { skipLocked?: boolean } = {}): Promise<OutboxRow[]> {
       const { rows } = await q.query<{ id: string, tenant_id: string, ticket_id: string, sequence: number, event_id: string, message_key: string, payload: unknown }>(
-        `UPDATE outbox SET sent_at = $2 WHERE id IN (
-           SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'})
-         RETURNING id, tenant_id, ticket_id, sequence, event_id, message_key, payload`, [limit, at])
-      // RETURNING has no order; events must go out as they were written.
+        `WITH claimed AS (
+           DELETE FROM outbox_pending WHERE id IN (
+             SELECT id FROM outbox_pending ORDER BY id LIMIT $1 FOR UPDATE${options.skipLocked === false ? '' : ' SKIP LOCKED'})
+           RETURNING id)
+         SELECT o.id, o.tenant_id, o.ticket_id, o.sequence, o.event_id, o.message_key, o.payload
+         FROM outbox o JOIN claimed c ON c.id = o.id`, [limit])
+      // The join has no order; events must go out as they were written.
       return rows.sort((x, y) => Number(BigInt(x.id) - BigInt(y.id))).map((r) => ({
         id: String(r.id), tenantId: r.tenant_id, ticketId: r.ticket_id, sequence: r.sequence, eventId: r.event_id, messageKey: r.message_key, payload: r.payload,
       }))

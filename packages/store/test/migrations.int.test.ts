@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -155,6 +155,31 @@ describe.each(targets)('on $name', (target) => {
     const { rows } = await pool.query<{ method: string }>('SELECT pg_column_compression(payload) AS method FROM outbox')
     expect(rows).toEqual([{ method: support?.lz4 === true ? 'lz4' : 'pglz' }])
     if (target.name.startsWith('PostgreSQL')) expect(support?.lz4).toBe(true)
+  })
+
+  test('0007 queues the unpublished outbox rows and every later insert; the previous release\'s relay then finds nothing to publish', async () => {
+    const pool = openPool()
+    const packaged = path.join(__dirname, '..', 'migrations')
+    const files = readdirSync(packaged).filter((f) => f.endsWith('.sql')).sort()
+    const before = Object.fromEntries(files.filter((f) => f < '0007').map((f) => [f, readFileSync(path.join(packaged, f), 'utf8')]))
+    const dir = await writeMigrations(before)
+    await migrate(pool, { dir })
+    const insert = async (ticketId: string, sequence: number): Promise<void> => {
+      await pool.query(`INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)
+        VALUES ('acme-eu', $1, $2, $3, 'k', '{}')`, [ticketId, sequence, `${ticketId}_${sequence}`])
+    }
+    await insert('tkt_sent', 1)
+    await pool.query('UPDATE outbox SET sent_at = now()')
+    await insert('tkt_waiting', 1)
+    await insert('tkt_waiting', 2)
+    await writeMigrations({ '0007_outbox_pending.sql': readFileSync(path.join(packaged, '0007_outbox_pending.sql'), 'utf8') }, dir)
+    expect((await migrate(pool, { dir })).map((m) => m.version)).toEqual([7])
+    await insert('tkt_after', 1)
+    const { rows: queued } = await pool.query<{ ticket_id: string }>('SELECT o.ticket_id FROM outbox_pending p JOIN outbox o USING (id) ORDER BY p.id')
+    expect(queued.map((r) => r.ticket_id)).toEqual(['tkt_waiting', 'tkt_waiting', 'tkt_after'])
+    // What the previous release's relay claims: nothing, so it publishes nothing twice.
+    const { rows: unsent } = await pool.query('SELECT id FROM outbox WHERE sent_at IS NULL')
+    expect(unsent).toEqual([])
   })
 
   test('a second run applies nothing, and a file added later is applied on the next run', async () => {

@@ -25,9 +25,9 @@ function ticket (overrides: Partial<TicketRow> = {}): TicketRow {
   }
 }
 
-/** Marks every outbox row sent, then writes `count` events of a fresh ticket in `conversationId`. */
+/** Empties the queue of unpublished outbox rows, then writes `count` events of a fresh ticket in `conversationId`. */
 async function seedOutbox (pool: Pool, conversationId: string, count: number): Promise<void> {
-  await pool.query('UPDATE outbox SET sent_at = now()')
+  await pool.query('DELETE FROM outbox_pending')
   const t = ticket({ conversationId })
   await repo.insertTicket(pool, t)
   await repo.appendEvents(pool, t, Array.from({ length: count }, () => (sequence: number) => ({ eventId: `evt_${conversationId}_${sequence}`, messageKey: 'k', payload: {} })))
@@ -183,21 +183,34 @@ describe('ticket repository on real PostgreSQL', () => {
     expect(rows[0]?.state).toBe('pending')
   })
 
-  test('claiming unsent outbox rows marks them sent in id order, and a rollback returns them', async () => {
+  test('claiming unsent outbox rows takes them off the queue in id order, and a rollback returns them', async () => {
     await seedOutbox(pool, 'x:claim', 30)
     await withTwoClients(pool, async (a, b) => {
       await a.query('BEGIN')
-      const claimed = await repo.claimUnsent(a, 25, new Date())
+      const claimed = await repo.claimUnsent(a, 25)
       expect(claimed.map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
       // A second relay that waits (no SKIP LOCKED) blocks on the first; after its rollback it claims the same rows.
       await b.query('BEGIN')
-      const waiting = repo.claimUnsent(b, 25, new Date(), { skipLocked: false })
+      const waiting = repo.claimUnsent(b, 25, { skipLocked: false })
       await a.query('ROLLBACK')
       expect((await waiting).map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
       await b.query('COMMIT')
-      expect((await repo.claimUnsent(pool, 100, new Date())).map((r) => r.sequence)).toEqual([26, 27, 28, 29, 30])
-      expect(await repo.claimUnsent(pool, 100, new Date())).toHaveLength(0)
+      expect((await repo.claimUnsent(pool, 100)).map((r) => r.sequence)).toEqual([26, 27, 28, 29, 30])
+      expect(await repo.claimUnsent(pool, 100)).toHaveLength(0)
     })
+  })
+
+  test('every row inserted into the outbox is queued for the relay, whichever statement wrote it, and published rows stay', async () => {
+    await seedOutbox(pool, 'x:queued', 2)
+    // As an older release's writer (or anything else) would insert: no mention of the queue.
+    await pool.query(`INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)
+      SELECT 'acme-eu', 'tkt_plain', n, 'evt_tkt_plain_' || n, 'k', '{}' FROM generate_series(1, 3) AS n`)
+    const claimed = await repo.claimUnsent(pool, 100)
+    expect(claimed.map((r) => r.sequence)).toEqual([1, 2, 1, 2, 3])
+    expect(claimed.slice(2).map((r) => r.ticketId)).toEqual(['tkt_plain', 'tkt_plain', 'tkt_plain'])
+    expect(await repo.claimUnsent(pool, 100)).toHaveLength(0)
+    const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM outbox WHERE ticket_id = 'tkt_plain'")
+    expect(rows[0]?.n).toBe('3')
   })
 
   test('two relays locking unsent outbox rows at once see disjoint rows', async () => {
@@ -205,14 +218,14 @@ describe('ticket repository on real PostgreSQL', () => {
     await withTwoClients(pool, async (a, b) => {
       await a.query('BEGIN')
       await b.query('BEGIN')
-      const first = await repo.claimUnsent(a, 12, new Date())
-      const second = await repo.claimUnsent(b, 12, new Date())
+      const first = await repo.claimUnsent(a, 12)
+      const second = await repo.claimUnsent(b, 12)
       expect(first).toHaveLength(12)
       expect(second).toHaveLength(8)
       expect(new Set([...first, ...second].map((r) => r.sequence)).size).toBe(20)
       await a.query('COMMIT')
       await b.query('ROLLBACK')
-      expect(await repo.claimUnsent(pool, 100, new Date())).toHaveLength(8)
+      expect(await repo.claimUnsent(pool, 100)).toHaveLength(8)
     })
   })
 })

@@ -11,27 +11,25 @@ export interface OutboxRelayOptions {
   batchSize?: number
   /** Pause when the outbox is empty; `wake()` cuts it short when the router just wrote events. */
   idleMs?: number
-  now?: () => Date
 }
 
 /**
- * Publishes outbox rows to tickets.v1 in the order they were written, then marks them sent, in one
- * transaction per batch. Relays lock rows without SKIP LOCKED on purpose: a second relay waits for
- * the first instead of overtaking it, which keeps each ticket's events in sequence on the topic.
+ * Publishes outbox rows to tickets.v1 in the order they were written and takes them off the queue of
+ * unpublished rows (outbox_pending), in one transaction per batch. Relays lock rows without SKIP
+ * LOCKED on purpose: a second relay waits for the first instead of overtaking it, which keeps each ticket's events in sequence on the topic.
  * A crash after publishing and before the commit republishes the batch: consumers dedupe by eventId.
  */
 export function createOutboxRelay (options: OutboxRelayOptions) {
   const repo = createTicketRepository()
   const batchSize = options.batchSize ?? 500
   const idleMs = options.idleMs ?? 200
-  const now = options.now ?? (() => new Date())
   const log = options.logger.child({ component: 'outbox-relay' })
   let published = 0
 
   /** Publishes one batch; returns how many rows it sent. */
   async function relayOnce (): Promise<number> {
     return await withTransaction(options.pool, async (tx) => {
-      const rows = await repo.claimUnsent(tx, batchSize, now(), { skipLocked: false })
+      const rows = await repo.claimUnsent(tx, batchSize, { skipLocked: false })
       if (rows.length === 0) return 0
       await options.producer.send(topics.tickets, rows.map((row) => ({
         key: row.messageKey,

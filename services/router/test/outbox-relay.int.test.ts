@@ -74,7 +74,7 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     for (let t = 0; t < 7; t++) {
       expect(events.filter((e) => e.ticketId === `tkt_${t}`).map((e) => e.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
     }
-    const { rows } = await pool.query<{ unsent: string }>('SELECT count(*) AS unsent FROM outbox WHERE sent_at IS NULL')
+    const { rows } = await pool.query<{ unsent: string }>('SELECT count(*) AS unsent FROM outbox_pending')
     expect(rows[0]?.unsent).toBe('0')
   })
 

@@ -87,7 +87,7 @@ describe('router process under kill -9', () => {
     // Mentions grouped under an incident are added to it by the incident folder, about a second later.
     await waitFor(async () => await count('SELECT count(*) AS n FROM incident_mentions WHERE tenant_id = $1', [tenantId]) === 0,
       { timeoutMs: 30_000, message: 'grouped mentions folded into their incident' })
-    await waitFor(async () => await count('SELECT count(*) AS n FROM outbox WHERE tenant_id = $1 AND sent_at IS NULL', [tenantId]) === 0,
+    await waitFor(async () => await count('SELECT count(*) AS n FROM outbox_pending JOIN outbox USING (id) WHERE tenant_id = $1', [tenantId]) === 0,
       { timeoutMs: 30_000, message: 'the outbox drained' })
 
     expect(await count('SELECT count(DISTINCT id) AS n FROM mentions WHERE tenant_id = $1 AND ticket_id IS NOT NULL', [tenantId])).toBe(total)
