@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +8,7 @@ import { createKafkaBus } from '@earshot/bus'
 import { type TicketEvent, topicNames, topics } from '@earshot/contracts'
 import { createPool, migrate } from '@earshot/store'
 import { startDedicatedKafka } from '../e2e/dedicated-kafka.js'
-import { cpuSecondsOfCommand, FakeXProcess, pacedSender, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
+import { cpuSecondsOfCommand, FakeXProcess, pacedSender, repoRoot, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
 import { benchDatabase, percentile, table } from './infra.js'
 
 export interface Quantiles { p50: number, p95: number, p99: number }
@@ -85,6 +86,7 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
       seconds: { type: 'string', default: '15' },
       burst: { type: 'string', default: '30000' },
       port: { type: 'string', default: '39492' },
+      source: { type: 'boolean', default: false },
     },
   })
   const rates = values.rates.split(',').map(Number)
@@ -92,6 +94,12 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
   const burst = Number(values.burst)
   const runId = Date.now().toString(36)
   const workDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-'))
+  if (!values.source) {
+    // The containers run the compiled services; so does the benchmark (tsx adds esbuild's helpers to hot code).
+    process.stderr.write('building (tsc -b) to run each services/*/dist/main.js; --source runs src/main.ts through tsx instead\n')
+    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: repoRoot, stdio: 'inherit' })
+    if (built.status !== 0) throw new Error('tsc -b failed; fix the build or pass --source')
+  }
   process.stderr.write(`e2e benchmark: starting a dedicated broker on ${values.port}…\n`)
   const kafka = startDedicatedKafka(Number(values.port), join(workDir, 'kafka'))
   const db = await benchDatabase()
@@ -107,7 +115,7 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
     await admin.connect()
     const env = serviceEnvironments({ kafkaBrokers: kafka.brokers, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', runId, tenants, brandIds: fake.brandIds, fakeXUrl: fake.url, workDir })
     for (const name of serviceNames) {
-      const service = new ServiceProcess(name, env[name])
+      const service = new ServiceProcess(name, env[name], 2_000, !values.source)
       service.start()
       services.set(name, service)
     }
@@ -250,7 +258,7 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
       : Object.fromEntries(Object.keys(cpuAtStart).map((part) => [part, Math.round(((cpuAtEnd![part] ?? 0) - (cpuAtStart[part] ?? 0)) * 1e6 / burst)]))
     const cpuTotal = cpuPerMention === undefined ? 0 : Object.values(cpuPerMention).reduce((sum, us) => sum + us, 0)
 
-    const result = { broker: kafka.version, runId, phases, burst: { mentions: burst, stages, endToEndPerSecond: Math.round(endToEnd), cpuMicrosecondsPerMention: cpuPerMention } }
+    const result = { broker: kafka.version, runId, services: values.source ? 'src/main.ts via tsx' : 'dist/main.js (compiled)', phases, burst: { mentions: burst, stages, endToEndPerSecond: Math.round(endToEnd), cpuMicrosecondsPerMention: cpuPerMention } }
     const fmt = (q: { p50: number, p95: number, p99: number }): string => `${q.p50} / ${q.p95} / ${q.p99}`
     process.stdout.write(`\n${table([
       ['offered rate', 'sent', 'ticketed', 'backlog', 'platform→event p50/p95/p99 ms', 'ingest→event p50/p95/p99 ms', 'ingest→ticket write', ...serviceNames.map((n) => `${n} CPU% / RSS MB`)],
