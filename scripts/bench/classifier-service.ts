@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createKafkaBus } from '@earshot/bus'
 import { decodeEvent, encodeEvent, type Mention, messageKeyFor, sampleMention, topics } from '@earshot/contracts'
 import { readLabelledMentions } from '../../packages/nlp/src/labelled-mentions.js'
-import { repoRoot, sampleResources, ServiceProcess } from '../e2e/pipeline.js'
+import { buildServices, sampleResources, ServiceProcess } from '../e2e/pipeline.js'
 import { table, writeBenchResult } from './infra.js'
 import { kafkaForBench } from './local-kafka.js'
 
@@ -59,9 +58,7 @@ export async function runClassifierServiceBenchmark (args: string[]): Promise<vo
   const services = Array.from({ length: replicas }, () => new ServiceProcess('classifier', environment, 2_000, !values.source))
   if (!values.source) {
     // The container runs the compiled service; so does the benchmark (its RSS then excludes tsx).
-    process.stderr.write('building (tsc -b) to run services/classifier/dist/main.js; --source runs src/main.ts through tsx instead\n')
-    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: repoRoot, stdio: 'inherit' })
-    if (built.status !== 0) throw new Error('tsc -b failed; fix the build or pass --source')
+    buildServices('services/classifier/dist/main.js')
   }
   try {
     await bus.ensureTopics([{ name: topics.mentions, partitions }, { name: topics.mentionsClassified, partitions }])

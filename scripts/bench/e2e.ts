@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +7,7 @@ import { createKafkaBus } from '@earshot/bus'
 import { type TicketEvent, topicNames, topics } from '@earshot/contracts'
 import { createPool, migrate } from '@earshot/store'
 import { startDedicatedKafka } from '../e2e/dedicated-kafka.js'
-import { cpuSecondsOfCommand, FakeXProcess, pacedSender, repoRoot, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
+import { buildServices, cpuSecondsOfCommand, FakeXProcess, pacedSender, type ResourceSample, sampleResources, ServiceProcess, serviceEnvironments, type ServiceName, serviceNames } from '../e2e/pipeline.js'
 import { benchDatabase, percentile, table } from './infra.js'
 
 export interface Quantiles { p50: number, p95: number, p99: number }
@@ -94,12 +93,8 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
   const burst = Number(values.burst)
   const runId = Date.now().toString(36)
   const workDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-'))
-  if (!values.source) {
-    // The containers run the compiled services; so does the benchmark (tsx adds esbuild's helpers to hot code).
-    process.stderr.write('building (tsc -b) to run each services/*/dist/main.js; --source runs src/main.ts through tsx instead\n')
-    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: repoRoot, stdio: 'inherit' })
-    if (built.status !== 0) throw new Error('tsc -b failed; fix the build or pass --source')
-  }
+  // The containers run the compiled services; so does the benchmark (tsx adds esbuild's helpers to hot code).
+  if (!values.source) buildServices('each services/*/dist/main.js')
   process.stderr.write(`e2e benchmark: starting a dedicated broker on ${values.port}…\n`)
   const kafka = startDedicatedKafka(Number(values.port), join(workDir, 'kafka'))
   const db = await benchDatabase()
@@ -220,13 +215,17 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
     const doneAt: Array<number | undefined> = [undefined, undefined, undefined]
     // CPU time of every part, services, broker, database, cache, fake and watcher, from the burst's
     // start to its last ticket event: per mention it is what the machine pays, whatever its speed.
+    const ownCpuSeconds = (): number => {
+      const { user, system } = process.cpuUsage()
+      return (user + system) / 1e6
+    }
     const cpuByPart = (): Record<string, number> => ({
       ...Object.fromEntries([...services].map(([name, s]) => [name, sampleResources(s.pid ?? 0)?.cpuSeconds ?? 0])),
       broker: sampleResources(kafka.pid() ?? 0)?.cpuSeconds ?? 0,
       postgres: cpuSecondsOfCommand('postgres'),
       redis: cpuSecondsOfCommand('redis-server'),
       'fake X': sampleResources(fake.pid ?? 0)?.cpuSeconds ?? 0,
-      'bench watcher': (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+      'bench watcher': ownCpuSeconds(),
     })
     const cpuAtStart = cpuByPart()
     let cpuAtEnd: Record<string, number> | undefined

@@ -1,6 +1,6 @@
 // The whole pipeline as separate processes — the fake X server, ingest-x, classifier and router —
 // on real Kafka, PostgreSQL and Redis, for the end-to-end benchmark and the fault suite.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
@@ -25,6 +25,16 @@ export function sampleResources (pid: number): ResourceSample | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Builds the repository (tsc -b) so `ServiceProcess` can run each service's compiled dist/main.js, as
+ * the containers do; `what` names what is built for in the progress line.
+ */
+export function buildServices (what: string): void {
+  process.stderr.write(`building (tsc -b) to run ${what}; --source runs src/main.ts through tsx instead\n`)
+  const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: repoRoot, stdio: 'inherit' })
+  if (built.status !== 0) throw new Error('tsc -b failed; fix the build or pass --source')
 }
 
 /** CPU seconds so far of every process whose command name (/proc/<pid>/comm) is `comm`, e.g. all of a PostgreSQL server's backends. */
