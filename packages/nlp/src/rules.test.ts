@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { readLabelledMentions } from './labelled-mentions.js'
 import { createPrng } from './prng.js'
-import { foldText, ruleHits, ruleNames, rulePatterns } from './rules.js'
+import { factorAlternatives, foldText, ruleHits, ruleNames, rulePatterns } from './rules.js'
 
 // The same alternatives with Unicode-mode word boundaries: what the ASCII patterns must agree with.
 const reference = ruleNames.map((name) => new RegExp(
@@ -11,6 +11,16 @@ function referenceHits (text: string): Record<string, boolean> {
   const folded = foldText(text)
   return Object.fromEntries(ruleNames.map((name, i) => [name, (reference[i] as RegExp).test(folded)]))
 }
+
+test('factoring shared leading letters keeps exactly the words the plain alternation matches', () => {
+  const alternatives = ['refund', 'refunds', 'rude', 'r?ude', 'ru(?:de|n)', '(?:is|are) down', 'a|b', "won'?t load", 'wo', '\\.net', '\\d+ days', 'a{2}h', 'x*y']
+  const factored = factorAlternatives(alternatives)
+  expect(factored).toContain('r(?:')
+  const plain = new RegExp(`^(?:${alternatives.join('|')})$`)
+  const tree = new RegExp(`^(?:${factored})$`)
+  const words = ['refund', 'refunds', 'refun', 'rude', 'ude', 'run', 'is down', 'are down', 'a', 'b', 'ab', 'wont load', "won't load", 'wo', 'won', '.net', 'xnet', '12 days', 'aah', 'ah', 'y', 'xxy', '']
+  for (const word of words) expect({ word, matches: tree.test(word) }).toEqual({ word, matches: plain.test(word) })
+})
 
 test('a rule fires on its words in any of its languages', () => {
   expect(ruleHits(foldText('I will SUE you')).legal).toBe(true)

@@ -16,7 +16,57 @@ const otherLetter = '\u00aa'
 // The patterns are ASCII and compiled without the `u` flag: Unicode-mode word boundaries
 // ((?<![\p{L}\p{N}])) made the rules twice as slow. `ruleView` keeps the boundaries exact.
 function words (...alternatives: string[]): RegExp {
-  return new RegExp(`(?:^|[^a-z0-9${otherLetter}])(?:${alternatives.join('|')})(?![a-z0-9${otherLetter}])`)
+  return new RegExp(`(?:^|[^a-z0-9${otherLetter}])(?:${factorAlternatives(alternatives)})(?![a-z0-9${otherLetter}])`)
+}
+
+/**
+ * The alternatives as one regex alternation, with shared leading letters factored out
+ * (`refund|refunds|rude` → `r(?:efund(?:|s)|ude)`): irregexp tries the alternatives of a group
+ * one by one at each word start, and a tree rejects most words on their first letters. The rules
+ * ran about a quarter faster (8.5 → 6.6 µs per text over the 77k texts of ../shared/data and the
+ * brand mentions, with identical hits). Only plain, unquantified leading characters are factored.
+ */
+export function factorAlternatives (alternatives: readonly string[]): string {
+  const literal: Map<string, string[]> = new Map()
+  const rest: string[] = []
+  for (const alternative of new Set(alternatives)) {
+    const head = leadingLiteral(alternative)
+    if (head === undefined) rest.push(alternative)
+    else {
+      const tails = literal.get(head) ?? []
+      tails.push(alternative.slice(head.length))
+      literal.set(head, tails)
+    }
+  }
+  const branches = [...literal].map(([head, tails]) => {
+    if (tails.length === 1) return head + (tails[0] as string)
+    return `${head}(?:${factorAlternatives(tails)})`
+  })
+  return [...branches, ...rest].join('|')
+}
+
+/** The first character of an alternative (an escaped one included) when it matches only itself, exactly once. */
+function leadingLiteral (alternative: string): string | undefined {
+  const escaped = alternative[0] === '\\'
+  const head = escaped ? alternative.slice(0, 2) : alternative.slice(0, 1)
+  if (head === '' || (escaped ? !/^\\[^\w\d]$/.test(head) : /[()[\]|.?*+{}^$]/.test(head)) || hasTopLevelBar(alternative)) return undefined
+  const next = alternative[head.length]
+  return next === '?' || next === '*' || next === '+' || next === '{' ? undefined : head
+}
+
+function hasTopLevelBar (pattern: string): boolean {
+  let depth = 0
+  let inClass = false
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]
+    if (char === '\\') i++
+    else if (inClass) inClass = char !== ']'
+    else if (char === '[') inClass = true
+    else if (char === '(') depth++
+    else if (char === ')') depth--
+    else if (char === '|' && depth === 0) return true
+  }
+  return false
 }
 
 const nonAscii = /[\u0080-\uffff]/
