@@ -1,4 +1,5 @@
 import { type SparseVector } from './features.js'
+import { fusedScorerWasm } from './fused-scorer-wasm.js'
 import { type LinearModel } from './linear-model.js'
 
 /**
@@ -7,10 +8,15 @@ import { type LinearModel } from './linear-model.js'
  * features (one memory access per feature instead of one per model) gives every model's raw score.
  *
  * The interleaved weights are quantised to 16 bits with one scale per output (its largest |weight| /
- * 32767), rows padded to 16 outputs: 8 MB at 2^18 buckets instead of 16 MB of floats, and with the
- * accumulators held in locals scoring is about 2.5 times as fast. A raw score differs from the float
- * model's by at most `maxError(x)` (half a quantisation step per feature, ~1e-4): the eval figures
- * match the float models' (8 bits were faster still but moved complaints val macro-F1 by 0.3 points).
+ * 32767), rows padded to a multiple of 8 outputs: 8 MB at 2^18 buckets and 16 outputs instead of 16 MB of
+ * floats. A raw score differs from the float model's by at most `maxError(x)` (half a quantisation step
+ * per feature, ~1e-4): the eval figures match the float models' (8 bits were faster still but moved
+ * complaints val macro-F1 by 0.3 points).
+ *
+ * Most of a text's features share a value (every word n-gram 1/sqrt(words), every character n-gram
+ * 1/sqrt(chars)), so where WebAssembly SIMD is available (fused-scorer.wat) the rows of each run of equal
+ * values are summed as exact integers, 8 outputs per instruction, and multiplied by the value once per run:
+ * several times faster than the float loop, which remains as the fallback.
  */
 export interface FusedScorer {
   /** Raw scores: sentiment classes, the complaint score, the intents' base scores (no signals yet), the flag scores. */
@@ -26,10 +32,54 @@ export interface FusedScorer {
 }
 
 const quantisedMax = 32767
-/** Outputs are scored eight at a time in local accumulators; rows are padded to a multiple of this. */
+/** Outputs are scored eight at a time (local accumulators in JS, one v128 of Int16 in WASM); rows are padded to a multiple of this. */
 const block = 8
+/**
+ * Features per call of the WASM kernel; longer vectors are scored in chunks. It also bounds a run's length,
+ * so a run's integer sums (at most 4096 * 32767 in magnitude) cannot overflow the kernel's i32 lanes.
+ */
+export const wasmChunkRows = 4096
+
+/** Which inner loop scores: the WebAssembly SIMD kernel, or the float loop in JS. */
+export type FusedKernel = 'wasm-simd' | 'js'
+
+/** The part of the WebAssembly API used here (the repo's libs, es2023 and @types/node 20, do not declare it). */
+interface WasmApi {
+  validate: (bytes: Uint8Array) => boolean
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> }
+  Memory: new (descriptor: { initial: number, maximum: number }) => { buffer: ArrayBuffer }
+}
+
+/** accumulate(indices, values, n, mask, strideBytes, totals): see fused-scorer.wat. */
+type Accumulate = (indices: number, values: number, n: number, mask: number, strideBytes: number, totals: number) => void
+
+/** The WebAssembly API and the kernel's bytes, where both WebAssembly and its SIMD are there (validated per scorer: a 1 kB module). */
+function wasmKernel (): { api: WasmApi, bytes: Uint8Array } | undefined {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
+  const bytes = Buffer.from(fusedScorerWasm, 'base64')
+  return api !== undefined && api.validate(bytes) ? { api, bytes } : undefined
+}
+
+/** Whether `createFusedScorer` will use the WebAssembly SIMD kernel. */
+export function wasmSimdAvailable (): boolean {
+  return wasmKernel() !== undefined
+}
 
 export function createFusedScorer (sentiment: LinearModel, complaint: LinearModel, intents: LinearModel | undefined, flags: LinearModel | undefined): FusedScorer | undefined {
+  if (wasmSimdAvailable()) {
+    try {
+      return createFusedScorerWith(sentiment, complaint, intents, flags, 'wasm-simd')
+    } catch (err) {
+      // A table too large for a 32-bit WebAssembly memory (or no memory to be had): the JS loop still scores it.
+      if (!(err instanceof RangeError)) throw err
+    }
+  }
+  return createFusedScorerWith(sentiment, complaint, intents, flags, 'js')
+}
+
+/** `createFusedScorer` with a chosen kernel (tests and benchmarks compare them); 'wasm-simd' throws where it is unavailable. */
+export function createFusedScorerWith (sentiment: LinearModel, complaint: LinearModel, intents: LinearModel | undefined, flags: LinearModel | undefined, kernel: FusedKernel): FusedScorer | undefined {
   const bits = complaint.features.bits
   if (sentiment.kind !== 'softmax' || complaint.kind !== 'binary' || sentiment.features.bits !== bits) return undefined
   for (const model of [intents, flags]) if (model !== undefined && (model.kind !== 'multilabel' || model.features.bits !== bits)) return undefined
@@ -51,7 +101,9 @@ export function createFusedScorer (sentiment: LinearModel, complaint: LinearMode
     }
     offset += width
   })
-  const weights = new Int16Array(buckets * stride)
+  const wasm = kernel === 'wasm-simd' ? wasmScratch(buckets, stride) : undefined
+  // The WASM kernel reads the table from its own memory: quantise straight into it.
+  const weights = wasm?.weights ?? new Int16Array(buckets * stride)
   offset = 0
   parts.forEach((model, p) => {
     const width = widths[p] as number
@@ -62,9 +114,82 @@ export function createFusedScorer (sentiment: LinearModel, complaint: LinearMode
   })
   const scores = new Float64Array(outputs)
   const mask = buckets - 1
+  let largestScale = 0
+  for (let k = 0; k < outputs; k++) largestScale = Math.max(largestScale, scale[k] as number)
+  return {
+    scores,
+    sentimentOutputs: sentiment.bias.length,
+    complaintOutput: sentiment.bias.length,
+    intentScores: scores.subarray(sentiment.bias.length + 1, sentiment.bias.length + 1 + (intents?.bias.length ?? 0)),
+    flagScores: scores.subarray(outputs - (flags?.bias.length ?? 0)),
+    score: wasm === undefined ? jsScore(weights, stride, outputs, mask, bias, scale, scores) : wasmScore(wasm, stride, outputs, mask, bias, scale, scores),
+    maxError: (x) => {
+      let total = 0
+      for (let i = 0; i < x.length; i++) total += Math.abs(x.values[i] as number)
+      return total * largestScale / 2
+    },
+  }
+}
+
+interface WasmScratch {
+  accumulate: Accumulate
+  /** The table, in the kernel's memory. */
+  weights: Int16Array
+  /** Byte addresses and views of the scratch region: one chunk of a vector, and the totals. */
+  indicesAt: number
+  indices: Int32Array
+  valuesAt: number
+  values: Float32Array
+  totalsAt: number
+  totals: Float64Array
+}
+
+/** A kernel instance with its own memory: the table, then the scratch region; sized once, never grown, so the views stay valid. */
+function wasmScratch (buckets: number, stride: number): WasmScratch {
+  const kernel = wasmKernel()
+  if (kernel === undefined) throw new Error('WebAssembly SIMD is not available')
+  const tableBytes = buckets * stride * 2
+  const indicesAt = tableBytes
+  const valuesAt = indicesAt + wasmChunkRows * 4
+  const totalsAt = valuesAt + wasmChunkRows * 4
+  const pages = Math.ceil((totalsAt + stride * 8) / 65536)
+  const memory = new kernel.api.Memory({ initial: pages, maximum: pages })
+  const instance = new kernel.api.Instance(new kernel.api.Module(kernel.bytes), { env: { memory } })
+  return {
+    accumulate: instance.exports.accumulate as Accumulate,
+    weights: new Int16Array(memory.buffer, 0, buckets * stride),
+    indicesAt,
+    indices: new Int32Array(memory.buffer, indicesAt, wasmChunkRows),
+    valuesAt,
+    values: new Float32Array(memory.buffer, valuesAt, wasmChunkRows),
+    totalsAt,
+    totals: new Float64Array(memory.buffer, totalsAt, stride),
+  }
+}
+
+/** Copies each chunk of the vector into the kernel's memory (a memcpy: cheaper than any loop in JS) and runs the kernel. */
+function wasmScore (wasm: WasmScratch, stride: number, outputs: number, mask: number, bias: Float64Array, scale: Float64Array, scores: Float64Array): (x: SparseVector) => Float64Array {
+  const { accumulate, indicesAt, indices, valuesAt, values, totalsAt, totals } = wasm
+  const strideBytes = stride * 2
+  return (x) => {
+    const n = x.length
+    totals.fill(0)
+    for (let from = 0; from < n; from += wasmChunkRows) {
+      const to = Math.min(n, from + wasmChunkRows)
+      indices.set(x.indices.subarray(from, to))
+      values.set(x.values.subarray(from, to))
+      accumulate(indicesAt, valuesAt, to - from, mask, strideBytes, totalsAt)
+    }
+    for (let k = 0; k < outputs; k++) scores[k] = (bias[k] as number) + (totals[k] as number) * (scale[k] as number)
+    return scores
+  }
+}
+
+/** The float loop: eight outputs at a time in locals, one multiply-add per feature and output. */
+function jsScore (weights: Int16Array, stride: number, outputs: number, mask: number, bias: Float64Array, scale: Float64Array, scores: Float64Array): (x: SparseVector) => Float64Array {
   let rows = new Int32Array(1024)
   const sums = new Float64Array(block)
-  const score = (x: SparseVector): Float64Array => {
+  return (x) => {
     const n = x.length
     if (rows.length < n) rows = new Int32Array(n * 2)
     for (let i = 0; i < n; i++) rows[i] = ((x.indices[i] as number) & mask) * stride
@@ -86,20 +211,5 @@ export function createFusedScorer (sentiment: LinearModel, complaint: LinearMode
       for (let b = 0; b < block && k + b < outputs; b++) scores[k + b] = (bias[k + b] as number) + (sums[b] as number) * (scale[k + b] as number)
     }
     return scores
-  }
-  let largestScale = 0
-  for (let k = 0; k < outputs; k++) largestScale = Math.max(largestScale, scale[k] as number)
-  return {
-    scores,
-    sentimentOutputs: sentiment.bias.length,
-    complaintOutput: sentiment.bias.length,
-    intentScores: scores.subarray(sentiment.bias.length + 1, sentiment.bias.length + 1 + (intents?.bias.length ?? 0)),
-    flagScores: scores.subarray(outputs - (flags?.bias.length ?? 0)),
-    score,
-    maxError: (x) => {
-      let total = 0
-      for (let i = 0; i < x.length; i++) total += Math.abs(x.values[i] as number)
-      return total * largestScale / 2
-    },
   }
 }
