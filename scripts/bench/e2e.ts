@@ -284,7 +284,9 @@ export async function runE2eBenchmark (args: string[]): Promise<void> {
     await bus.close()
     await fake.stop()
     await pool.end()
-    await db.drop()
+    // E2E_KEEP_DATABASE=1 leaves the database for inspection (its URL is printed at the start).
+    if (process.env.E2E_KEEP_DATABASE === '1') process.stderr.write(`kept ${db.url}\n`)
+    else await db.drop()
     kafka.stop()
   }
 }

@@ -492,6 +492,40 @@ export function createTicketRepository () {
       }))
     },
 
+    /**
+     * Retention: deletes outbox rows created before `before` that were relayed (no longer in
+     * outbox_pending), looking only at the `limit` oldest rows: ids grow with time, so the rows a
+     * retention period old are at the head. A row still queued is kept however old. Returns how many went.
+     */
+    async pruneRelayedOutbox (q: Queryable, before: Date, limit: number): Promise<number> {
+      const { rows } = await q.query<{ pruned: number }>(
+        `WITH head AS (SELECT id, created_at FROM outbox ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
+         gone AS (
+           DELETE FROM outbox o USING head h
+           WHERE o.id = h.id AND h.created_at < $1 AND NOT EXISTS (SELECT 1 FROM outbox_pending p WHERE p.id = o.id)
+           RETURNING 1)
+         SELECT count(*)::int AS pruned FROM gone`, [before, limit])
+      return rows[0]?.pruned ?? 0
+    },
+
+    /**
+     * Retention: of the `limit` schedules after id `afterId`, deletes the fired or cancelled ones that
+     * fired (or were due) before `before`; pending ones are never touched. A sweep calls it with the
+     * returned `lastId` until `scanned` < `limit` (the end of the table).
+     */
+    async pruneSchedules (q: Queryable, before: Date, afterId: string, limit: number): Promise<{ scanned: number, pruned: number, lastId: string }> {
+      const { rows } = await q.query<{ scanned: number, pruned: number, last_id: string | null }>(
+        `WITH head AS (SELECT id, state, fired_at, due_at FROM schedules WHERE id > $2::bigint ORDER BY id LIMIT $3),
+         gone AS (
+           DELETE FROM schedules s USING head h
+           WHERE s.id = h.id AND h.state <> 'pending' AND coalesce(h.fired_at, h.due_at) < $1 AND s.state <> 'pending'
+           RETURNING 1)
+         SELECT (SELECT count(*) FROM head)::int AS scanned, (SELECT count(*) FROM gone)::int AS pruned, (SELECT max(id) FROM head)::text AS last_id`,
+        [before, afterId, limit])
+      const row = rows[0]
+      return { scanned: row?.scanned ?? 0, pruned: row?.pruned ?? 0, lastId: row?.last_id ?? afterId }
+    },
+
     async schedule (q: Queryable, items: NewSchedule[]): Promise<number> {
       if (items.length === 0) return 0
       const { rowCount } = await q.query(insertSchedulesSql(1), scheduleArrays(items))

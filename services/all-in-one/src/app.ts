@@ -64,6 +64,8 @@ export function createAllInOneApp (deps: AllInOneDeps) {
     topicPartitions: partitions,
     // One PGlite connection serves everything: writing partitions side by side would only queue on it.
     partitionsConcurrently: 1,
+    // The router service's defaults (ROUTER_OUTBOX_RETENTION_HOURS, ROUTER_SCHEDULE_RETENTION_HOURS).
+    retention: { outboxRetentionMs: 7 * 24 * 60 * 60 * 1000, scheduleRetentionMs: 30 * 24 * 60 * 60 * 1000 },
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.replySenders === undefined ? {} : { replySenders: deps.replySenders }),
   })

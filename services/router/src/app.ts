@@ -5,6 +5,7 @@ import type { Logger, Metrics } from '@earshot/observability'
 import type { Pool } from '@earshot/store'
 import { createIncidentFolder } from './incident-folder.js'
 import { createOutboxRelay } from './outbox-relay.js'
+import { createRetentionPruner, type RetentionOptions } from './retention.js'
 import type { PolicyBook } from './policy-book.js'
 import { createScheduler, type ReplySender } from './scheduler.js'
 import { spikeSettingsOf } from './domain/spikes.js'
@@ -24,6 +25,8 @@ export interface RouterDeps {
   schedulerIntervalMs?: number
   groupId?: string
   sessionTimeoutMs?: number
+  /** Pruning of relayed outbox rows and old schedules (absent: none; `main.ts` always sets it). */
+  retention?: Pick<RetentionOptions, 'outboxRetentionMs' | 'scheduleRetentionMs' | 'intervalMs'>
   /** Where a brand-new consumer group starts: earliest (default, nothing missed) or latest (benchmarks, replays elsewhere). */
   startAt?: 'earliest' | 'latest'
   /** Partitions written at the same time by one replica (each in its own transaction). */
@@ -70,6 +73,9 @@ export function createRouterApp (deps: RouterDeps) {
     ...(deps.replySenders === undefined ? {} : { replySenders: deps.replySenders }),
     ...(deps.schedulerIntervalMs === undefined ? {} : { intervalMs: deps.schedulerIntervalMs }),
   })
+  const retention = deps.retention === undefined
+    ? undefined
+    : createRetentionPruner({ pool: deps.pool, logger: deps.logger, ...deps.retention, ...(deps.now === undefined ? {} : { now: deps.now }) })
   const consumer = deps.bus.consumer({
     groupId: deps.groupId ?? 'router',
     topics: [topics.mentionsClassified],
@@ -96,6 +102,7 @@ export function createRouterApp (deps: RouterDeps) {
     relay,
     scheduler,
     folder,
+    retention,
     consumer,
     async start (): Promise<void> {
       const partitions = deps.topicPartitions ?? 6
@@ -106,6 +113,7 @@ export function createRouterApp (deps: RouterDeps) {
       relay.start()
       scheduler.start()
       folder?.start()
+      retention?.start()
       await consumer.start()
       log.info({ partitions }, 'router started')
     },
@@ -113,6 +121,7 @@ export function createRouterApp (deps: RouterDeps) {
     async stop (): Promise<void> {
       await consumer.stop()
       await scheduler.stop()
+      await retention?.stop()
       await folder?.stop()
       await folder?.foldOnce().catch((err: unknown) => { log.warn({ err }, 'final incident fold failed; the next start folds them') })
       await relay.stop()

@@ -27,3 +27,10 @@ test('reads the X base URL and request timeout, and rejects a base URL that is n
     .toMatchObject({ X_API_BASE_URL: 'http://127.0.0.1:4010', X_REQUEST_TIMEOUT: 5000 })
   expect(() => parseConfig(routerConfigSchema, { ...required, X_API_BASE_URL: 'ftp://x' })).toThrow(/X_API_BASE_URL: expected a http:\/\/ or https:\/\/ URL/)
 })
+
+test('retention defaults to 7 days of relayed outbox rows and 30 days of finished schedules; 0 keeps them, a negative number fails naming the variable', () => {
+  expect(parseConfig(routerConfigSchema, required)).toMatchObject({ ROUTER_OUTBOX_RETENTION_HOURS: 168, ROUTER_SCHEDULE_RETENTION_HOURS: 720, ROUTER_RETENTION_INTERVAL: 3_600_000 })
+  expect(parseConfig(routerConfigSchema, { ...required, ROUTER_OUTBOX_RETENTION_HOURS: '0', ROUTER_RETENTION_INTERVAL: '15m' }))
+    .toMatchObject({ ROUTER_OUTBOX_RETENTION_HOURS: 0, ROUTER_RETENTION_INTERVAL: 900_000 })
+  expect(() => parseConfig(routerConfigSchema, { ...required, ROUTER_SCHEDULE_RETENTION_HOURS: '-1' })).toThrow(/ROUTER_SCHEDULE_RETENTION_HOURS/)
+})

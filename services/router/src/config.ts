@@ -26,6 +26,11 @@ export const routerConfigSchema = z.object({
   ROUTER_REOPEN_WINDOW: duration().default(72 * 60 * 60 * 1000),
   // How often due follow-ups and SLA checks are looked for.
   ROUTER_SCHEDULER_INTERVAL: duration().default(1000),
+  // Retention: relayed outbox rows (ticket events already on tickets.v1) and fired or cancelled schedules older than
+  // this many hours are deleted, hourly by default; 0 keeps them forever. Tickets and mentions are never pruned.
+  ROUTER_OUTBOX_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(7 * 24),
+  ROUTER_SCHEDULE_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(30 * 24),
+  ROUTER_RETENTION_INTERVAL: duration().default(60 * 60 * 1000),
   // X
   // OAuth 2.0 user-context access token (scope tweet.write) of the brand account that posts auto acknowledgements; app-only
   // bearer tokens (ingest-x's X_BEARER_TOKEN) cannot post. Unset: X tickets' auto acknowledgements are left for a moderator.

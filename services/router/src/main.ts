@@ -40,6 +40,11 @@ async function main (): Promise<void> {
     topicPartitions: config.ROUTER_TOPIC_PARTITIONS,
     reopenWindowMs: config.ROUTER_REOPEN_WINDOW,
     schedulerIntervalMs: config.ROUTER_SCHEDULER_INTERVAL,
+    retention: {
+      outboxRetentionMs: config.ROUTER_OUTBOX_RETENTION_HOURS * 60 * 60 * 1000,
+      scheduleRetentionMs: config.ROUTER_SCHEDULE_RETENTION_HOURS * 60 * 60 * 1000,
+      intervalMs: config.ROUTER_RETENTION_INTERVAL,
+    },
     groupId: config.ROUTER_GROUP_ID,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT,
     replySenders,
