@@ -17,7 +17,8 @@ export interface MountedApi {
  * `routing`; outbound webhooks consume tickets.v1 from the memory bus, as they would from Kafka.
  */
 export async function mountApi (deps: { pool: Pool, bus: Bus, logger: Logger, metrics: Metrics, now: () => Date }): Promise<MountedApi> {
-  const webhooks = createWebhookService({ bus: deps.bus, pool: deps.pool, logger: deps.logger, metrics: deps.metrics })
+  // The API's default retention of finished deliveries (API_WEBHOOK_RETENTION_HOURS).
+  const webhooks = createWebhookService({ bus: deps.bus, pool: deps.pool, logger: deps.logger, metrics: deps.metrics, retentionMs: 30 * 24 * 60 * 60 * 1000 })
   const api = await createApiApp({ ...deps, onWebhookReplay: webhooks.wake })
   await api.ready()
   return {

@@ -18,6 +18,8 @@ export const webhookEnv = {
   API_WEBHOOK_BACKOFF_MAX: duration().default(defaultRetrySettings.backoffMaxMs),
   // Deliveries attempted side by side per replica.
   API_WEBHOOK_CONCURRENCY: int({ min: 1, max: 200 }).default(10),
+  // Delivered and dead deliveries (with their attempts) older than this many hours are pruned hourly; 0 keeps them.
+  API_WEBHOOK_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(30 * 24),
 }
 
 export type WebhookEnv = z.output<z.ZodObject<typeof webhookEnv>>
@@ -28,6 +30,7 @@ export function webhookSettings (config: WebhookEnv) {
     groupId: config.API_WEBHOOK_GROUP_ID,
     timeoutMs: config.API_WEBHOOK_TIMEOUT,
     concurrency: config.API_WEBHOOK_CONCURRENCY,
+    retentionMs: config.API_WEBHOOK_RETENTION_HOURS * 60 * 60 * 1000,
     retry: { maxAttempts: config.API_WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: config.API_WEBHOOK_BACKOFF_BASE, backoffMaxMs: config.API_WEBHOOK_BACKOFF_MAX },
   }
 }

@@ -312,6 +312,29 @@ export function createWebhookRepository () {
       const row = rows[0]
       return row === undefined ? undefined : toDelivery(row)
     },
+
+    /**
+     * Retention: deletes up to `limit` delivered or dead deliveries (their attempts cascade) created and last
+     * changed before `before`. Walks each subscription's (created_at) index, so the cost follows what is pruned,
+     * not the table's size. Pending deliveries are never pruned. Returns how many went.
+     */
+    async pruneFinishedDeliveries (q: Queryable, before: Date, limit: number): Promise<number> {
+      const { rows } = await q.query<{ pruned: number }>(
+        `WITH old AS (
+           SELECT d.tenant_id, d.id FROM webhook_subscriptions s
+           CROSS JOIN LATERAL (
+             SELECT x.tenant_id, x.id FROM webhook_deliveries x
+             WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id AND x.created_at < $1
+               AND x.updated_at < $1 AND x.status <> 'pending'
+             ORDER BY x.created_at LIMIT $2) d
+           LIMIT $2),
+         gone AS (
+           DELETE FROM webhook_deliveries w USING old
+           WHERE w.tenant_id = old.tenant_id AND w.id = old.id AND w.status <> 'pending'
+           RETURNING 1)
+         SELECT count(*)::int AS pruned FROM gone`, [before, limit])
+      return rows[0]?.pruned ?? 0
+    },
   }
 }
 

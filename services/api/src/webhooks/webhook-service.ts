@@ -2,6 +2,7 @@ import type { Bus } from '@earshot/bus'
 import type { Logger, Metrics } from '@earshot/observability'
 import type { Pool } from '@earshot/store'
 import type { RetrySettings } from './delivery-policy.js'
+import { createDeliveryRetention } from './delivery-retention.js'
 import { createDeliveryWorker } from './delivery-worker.js'
 import { createWebhookDispatcher } from './webhook-dispatcher.js'
 
@@ -15,6 +16,8 @@ export interface WebhookServiceOptions {
   concurrency?: number
   retry?: Partial<RetrySettings>
   idleMs?: number
+  /** Finished deliveries older than this are pruned (0 or absent: kept). */
+  retentionMs?: number
   now?: () => Date
 }
 
@@ -39,19 +42,25 @@ export function createWebhookService (options: WebhookServiceOptions) {
     ...(options.groupId === undefined ? {} : { groupId: options.groupId }),
     ...(options.now === undefined ? {} : { now: options.now }),
   })
+  const retention = options.retentionMs === undefined || options.retentionMs <= 0
+    ? undefined
+    : createDeliveryRetention({ pool: options.pool, logger: options.logger, retentionMs: options.retentionMs, ...(options.now === undefined ? {} : { now: options.now }) })
   return {
     dispatcher,
     worker,
+    retention,
     /** Pass to `webhookRoutes` as `onReplay`. */
     wake: (): void => worker.wake(),
     async start (): Promise<void> {
       worker.start()
+      retention?.start()
       await dispatcher.start()
     },
     /** Commits the batch in flight, then lets the round of requests in flight finish. */
     async stop (): Promise<void> {
       await dispatcher.stop()
       await worker.stop()
+      await retention?.stop()
     },
     healthy: (): boolean => dispatcher.healthy(),
   }
