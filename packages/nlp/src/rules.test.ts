@@ -43,6 +43,40 @@ test('safety names a child located by a stranger, medicine gone missing, someone
   }
 })
 
+test('safety, compromise and data exposure read self-harm, powered medical equipment, harassment, unauthorised charges and other customers\' papers in five languages', () => {
+  const cases: Array<[string, 'safety' | 'compromise' | 'dataExposure']> = [
+    ['ich möchte morgens am liebsten nicht mehr aufwachen', 'safety'],
+    ['franchement ils seraient mieux sans moi', 'safety'],
+    ['mi madre usa un concentrador de oxígeno y nos habéis cortado la luz', 'safety'],
+    ['Papa hat einen Hausnotruf und seit der Umstellung geht der nicht mehr', 'safety'],
+    ['um cliente está assediando minha filha no chat do jogo', 'safety'],
+    ['der Typ meinte, er weiß wo ich wohne', 'safety'],
+    ['encontré un trozo de vidrio en la ensalada', 'safety'],
+    ['ma mère a glissé sur le carrelage mouillé du magasin', 'safety'],
+    ['the child seat in the hire car had a broken clasp and no straps', 'safety'],
+    ['trois paiements que je n\'ai jamais autorisés hier soir', 'compromise'],
+    ['200 € sind an ein unbekanntes Konto gegangen', 'compromise'],
+    ['dos compras en una tienda online y yo no he sido', 'compromise'],
+    ['uma transferência que eu não fiz saiu da minha conta', 'compromise'],
+    ['there are two devices I don\'t recognise signed in and my password no longer works', 'compromise'],
+    ['on m\'a envoyé la facture d\'un autre client avec son adresse', 'dataExposure'],
+    ['ich habe den Kontoauszug einer fremden Person in der App', 'dataExposure'],
+    ['recibí la factura de otra clienta con su DNI', 'dataExposure'],
+    ['the newsletter went out with the whole mailing list in CC', 'dataExposure'],
+  ]
+  for (const [text, rule] of cases) expect({ text, [rule]: ruleHits(foldText(text))[rule] }).toEqual({ text, [rule]: true })
+  // Near misses: the same words where nobody is at risk, nothing was taken and nothing was shown.
+  for (const text of ['I would die for these fries', 'la glace est glissée dans le sac', 'I slipped the voucher into my wallet']) {
+    expect({ text, safety: ruleHits(foldText(text)).safety }).toEqual({ text, safety: false })
+  }
+  for (const text of ['c\'est moi qui ai commandé, merci', 'I blocked the ads, now the app works', 'hice yo la compra, gracias']) {
+    expect({ text, compromise: ruleHits(foldText(text)).compromise }).toEqual({ text, compromise: false })
+  }
+  for (const text of ['I sent my own invoice to the wrong address', 'la facture est arrivée, merci']) {
+    expect({ text, dataExposure: ruleHits(foldText(text)).dataExposure }).toEqual({ text, dataExposure: false })
+  }
+})
+
 test('letters outside ASCII are letters to the word boundaries', () => {
   expect(ruleHits(foldText('pursue')).legal).toBe(false)
   expect(ruleHits(foldText('łsue')).legal).toBe(false)

@@ -104,7 +104,7 @@ export const rulePatterns = {
     'explod(?:ed|ing)', 'exploded', 'electric shock', 'shocked me', 'sparks', 'food poisoning', 'poisoned', 'sick after', 'threw up', 'vomit(?:ing|ed)?', 'allergic reaction', 'anaphyla\\w*', 'epipen', 'raw chicken', 'undercooked',
     'glass in', 'metal in', 'plastic in', 'black mould', 'black mold', 'chok(?:ed|ing)', 'nearly (?:hit|killed|died|fell|electrocuted|ran over)', 'someone (?:is going to|will|could) (?:fall|get hurt|die|be killed|get killed)', '(?:smell of|smelled|smells of) burning', 'burning smell', 'started smoking', 'swell(?:ed|ing) up', 'swollen battery', 'burn(?:ed|t)? the house down', 'house fire', 'no heating', 'for emergencies', 'terrified', 'mounted the pavement', 'live (?:cable|wire)', 'stitches', 'broke (?:his|her|my) (?:arm|leg|wrist|hip|ankle)', 'fractured', 'unsafe', 'dangerous', 'danger', 'hazard', 'collapsed', 'fainted', 'passed out', 'unconscious', 'ambulance', 'paramedics', 'hospital', 'a&e', 'er visit',
     'suicid\\w*', 'kill myself', 'end it all', 'self[- ]harm', 'want to die', 'derail(?:ed|ment)', 'near miss', 'brakes? failed', 'overcrowd(?:ed|ing)', 'crush(?:ed)? on the platform', 'gas leak', 'carbon monoxide',
-    'assault(?:ed)?', 'attacked', 'harass(?:ed|ment)', 'stalk(?:ed|ing)', 'threatened me', 'fell (?:down|on|off)', 'slipped',
+    'assault(?:ed)?', 'attacked', 'harass(?:ed|ment)', 'stalk(?:ed|ing)', 'threatened me', 'fell (?:down|on|off)', 'slipped (?:on|and|over|down|in|off)',
     'herid[oa]s?', 'intoxicacion', 'intoxicad[oa]', 'peligro', 'peligros[oa]', 'incendio', 'humo', 'hospital', 'ambulancia', 'quemadura', 'suicid\\w*', 'alergica', 'me desmaye',
     'blesse(?:e|s)?', 'intoxication', 'intoxique', 'dangereu(?:x|se)', 'incendie', 'fumee', 'hopital', 'urgences', 'brulure', 'malaise', 'me suicider',
     'verletzt', 'verletzung', 'lebensmittelvergiftung', 'gefahrlich', 'gefahr', 'rauch', 'krankenhaus', 'notaufnahme', 'notarzt', 'rettungswagen', 'verbrennung', 'in brand', 'es brennt', 'umgekippt', 'allergische reaktion',
@@ -153,7 +153,25 @@ export const rulePatterns = {
     'wheelchair[^.!?]{0,120}(?:left (?:me|him|her|behind|alone|stranded)|stranded|alone|without me|no ramp|refused)', '(?:left|stranded) (?:me |him |her )?alone[^.!?]{0,60}(?:dark|night|cold|freezing)',
     // Gas, undercooked meat and sparking appliances as customers describe them.
     '(?:smelled|smelt|reeked|reeks) (?:of|like) gas', 'olia a gas', 'huele a gas', 'roch nach gas', 'cheirava a gas', 'sentait le gaz',
-    '(?:chicken|pollo|poulet|hahnchen|frango)[^.!?]{0,40}(?:raw|pink|crud[oa]|rosa|roh|cru|sangrant)', 'sparking', 'started to spark', 'chispas', 'etincelles', 'funken spruhen|funkte', 'faiscas'
+    '(?:chicken|pollo|poulet|hahnchen|frango)[^.!?]{0,40}(?:raw|pink|crud[oa]|rosa|roh|cru|sangrant)', 'sparking', 'started to spark', 'chispas', 'etincelles', 'funken spruhen|funkte', 'faiscas',
+    // Self-harm in es, fr, de, pt; people whose medical equipment needs power or a line; injuries, harassment, threats,
+    // child seats, glass in food, falls and collapses as customers write them in five languages.
+    'nicht mehr aufwachen', 'nicht mehr (?:leben|aufwachen) (?:will|mochte)',
+    '(?:serait|seraient|serions) mieux sans moi', 'better off without me', '(?:estariam|seriam|ficariam|estaria|seria) melhor sem mim',
+    '(?:estarian|serian|estaria) mejor sin mi', 'no quiero (?:seguir viviendo|vivir mas)', 'je ne veux plus vivre', 'nao quero mais viver',
+    'eletrodependente', '(?:heim)?dialyse', '(?:home |kidney )?dialysis', 'dialisis', 'dialise', 'oxygen concentrator', 'concentrador de oxigeno',
+    'concentrateur d\'oxygene', 'sauerstoffgerat', '(?:personal|panic|fall) alarm', 'alarm pendant', 'detecteur de chute', 'teleassistance',
+    'hausnotruf', 'teleassistencia', 'aspirador de secrecao', 'ouvert l\'arcade', '(?:torci|torceu|torcio|torcido) (?:o |el |mi |meu )?tornozelo',
+    'me torci el tobillo', 'zusammengebrochen', 'harcel\\w*', 'belastigt', 'acosando', 'acoso', 'assedio', 'assediando',
+    '(?:demande|demandait|pide|pedia|pede|pedindo) (?:des |fotos|photos)[^.!?]{0,20}(?:photos|fotos)?',
+    '(?:sabe|sait|weiss) (?:onde|ou|wo|donde) (?:eu )?(?:moro|j\'habite|ich wohne|vivo)', '(?:uber|auf) den gehweg gerast', 'snapped buckle',
+    'child seat[^.!?]{0,60}(?:broken|snapped|no straps|missing strap)',
+    '(?:siege auto|sillita|kindersitz|cadeirinha)[^.!?]{0,40}(?:casse|rota|roto|kaputt|quebrad[oa]|gebrochen)', 'stuck glas',
+    '(?:trozo|pedazo) de (?:cristal|vidrio)', '(?:morceau|bout|eclat)s? de verre', '(?:pedaco|caco)s? de vidro', 'vomi', '(?:a|ai|est) glisse',
+    'glisse sur', 'escorreguei', 'escorregou', 'resbale', 'resbalo', 'ausgerutscht',
+    '(?:schwangere|pregnant|embarazada|enceinte|gravida)[^.!?]{0,60}(?:collapsed|fainted|zusammengebrochen|desmay\\w*|evanoui\\w*|desmai\\w*|ohnmachtig)',
+    '(?:unaccompanied minor|my \\d+ ?(?:yr|year)s? old)[^.!?]{0,160}(?:nobody came|no one came|no one was there|nobody was there|gate\'?s empty)',
+    '(?:only way|unico jeito|unica forma|seul moyen|einzige (?:moglichkeit|weg))[^.!?]{0,40}(?:call for help|to get help|pedir ajuda|pedir socorro|appeler (?:a l\'aide|les secours)|hilfe (?:zu )?rufen)'
   ),
   legal: words(
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
@@ -176,7 +194,14 @@ export const rulePatterns = {
     '(?:ported|transferred|moved) my (?:number|sim)', '(?:payments?|charges?|transactions?|debits?) [^.!?]{0,60}(?:i\'?ve never heard of|never heard of|don\'?t recogni[sz]e)', 'card\'?s (?:still )?in my (?:hand|wallet|purse)', 'card is (?:still )?in my (?:hand|wallet|purse)',
     '(?:bookings?|orders?|purchases?|payments?|charges?) on my (?:account|card)[^.!?]{0,60}(?:didn\'?t|never|not me|wasn\'?t me)',
     'invadiu (?:a )?minha conta', 'robad[oa] (?:la|mi) cuenta', 'cambiaron (?:el|mi) (?:correo|email|contrasena)', 'roube? mon compte', 'change (?:mon|l\') ?(?:adresse )?(?:e-?mail|mot de passe) sans',
-    '(?:e-?mail|passwort|kennwort|telefonnummer|handynummer) (?:in|von|bei) meinem konto (?:geandert|geaendert)', 'die ich nie (?:getatigt|gemacht|veranlasst)', 'karte liegt (?:\\w+ )?(?:vor mir|bei mir|in meiner hand)', 'la tarjeta la tengo', 'o cartao (?:esta|ta) (?:aqui )?comigo'
+    '(?:e-?mail|passwort|kennwort|telefonnummer|handynummer) (?:in|von|bei) meinem konto (?:geandert|geaendert)', 'die ich nie (?:getatigt|gemacht|veranlasst)', 'karte liegt (?:\\w+ )?(?:vor mir|bei mir|in meiner hand)', 'la tarjeta la tengo', 'o cartao (?:esta|ta) (?:aqui )?comigo',
+    // Charges and logins the customer never authorised, in five languages; "block it now".
+    'n\'ai jamais autoris\\w*', 'jamais autorise\\w*', 'ce n\'est pas moi', 'c\'est pas moi', 'avec (?:la|ma) carte (?:enregistree|sauvegardee)',
+    'nichts freigegeben', 'an ein unbekanntes konto', '(?:ersatz-?sim|neue sim(?:-?karte)?)[^.!?]{0,40}auf meinen namen',
+    'habe (?:nichts|das nicht|ich nicht) bestellt', 'nicht autorisiert\\w*', 'yo no he sido', 'no he sido yo', 'no fui yo', 'nao fui eu',
+    'alguem usou (?:minhas?|meus?)', '(?:pix|transferencias?|compras?)[^.!?]{0,60}(?:nunca vi|que (?:eu )?nao fiz|nao reconheco)',
+    'devices? i don\'?t (?:own|recogni[sz]e)', 'password no longer works', 'transactions? from abroad',
+    'block (?:it|my card|the card) (?:now|immediately|asap)', 'bloquead(?:la|lo) ya', 'me acaban de sacar'
   ),
   dataExposure: words(
     'data breach', 'data leak', 'breach', 'leaked', 'leak(?:ing)? (?:my|our|customer|personal)', 'exposed (?:my|our|customer|personal)', "(?:can|could) see (?:other|someone else'?s|another) (?:people'?s |customer'?s |person'?s )?(?:orders?|accounts?|details|data|information|bookings?|statements?|addresses)",
@@ -186,7 +211,14 @@ export const rulePatterns = {
     // Other customers' documents sent or shown to the wrong person.
     '(?:it\'?s|it is|it was|they\'?re|they are) someone else\'?s', 'someone else\'?s (?:\\w+ ){0,2}(?:boarding pass(?:es)?|bills?|receipts?|invoices?|tickets?|confirmations?|documents?|policy|medical|card)', '(?:previous|another|other|a different) (?:customer|guest|player|user|passenger|patient|member)\'?s (?:\\w+ ){0,2}(?:receipts?|tickets?|invoices?|details|card|email|address|booking|documents?|bills?|data)',
     '(?:confirmation|statement|letter|e-?mail|bill|invoice|booking|account|ticket|parcel|order) (?:that |which )?(?:isn\'?t|is not|wasn\'?t) (?:mine|ours)', '(?:colis|facture|commande|billet|releve|donnees|carte|dossier) de quelqu\'un d\'autre', 'd\'un autre (?:voyageur|joueur|utilisateur|passager)',
-    '(?:von|eines?) (?:einem )?anderen (?:gast(?:es)?|kunden|spielers?|nutzers?|fahrgasts?|patienten)', 'von jemand(?:em)? anderem', 'de otr[oa] (?:usuari[oa]|jugador|pasajer[oa]|huesped)', 'de outr[oa] (?:usuari[oa]|jogador|passageir[oa]|hospede)'
+    '(?:von|eines?) (?:einem )?anderen (?:gast(?:es)?|kunden|spielers?|nutzers?|fahrgasts?|patienten)', 'von jemand(?:em)? anderem', 'de otr[oa] (?:usuari[oa]|jugador|pasajer[oa]|huesped)', 'de outr[oa] (?:usuari[oa]|jogador|passageir[oa]|hospede)',
+    // Another customer's bills, certificates and statements; a mailing list in CC; es, fr, de, pt.
+    'd\'un autre (?:assure|client|abonne|locataire)', 'd\'une autre (?:cliente|assuree|abonnee)', 'destinataire precedent',
+    '(?:facture|attestation|releve|dossier|contrat)s? d\'(?:un|une) autre',
+    '(?:abrechnung|rechnung|daten|vertrag|kontoauszug)\\w* (?:meines|meiner|eines|einer) (?:nachbarn|nachbarin|anderen|fremden)',
+    '(?:eines|einer) (?:anderen|fremden) (?:kunden|kundin|person|versicherten)', 'de otr[oa] (?:client[ea]|asegurad[oa])', 'factura de otr[oa]',
+    'de outr[oa] (?:client[ea]|segurad[oa])', '(?:everyone|all of us|the whole (?:mailing )?list)[^.!?]{0,40}in (?:the )?cc', 'whole mailing list',
+    'a stranger\'?s whole', '(?:shows|showing|shows me) every (?:guest|customer|passenger)'
   ),
   discrimination: words(
     'racis[mt]\\w*', 'sexis[mt]\\w*', 'homophob\\w*', 'transphob\\w*', 'discriminat\\w*', 'because i(?:\'?m| am) (?:black|muslim|gay|trans|disabled|a woman|in a wheelchair)', 'wheelchair user (?:was )?(?:refused|denied|left)', 'refused (?:service|entry) because',
