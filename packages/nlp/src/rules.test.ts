@@ -77,6 +77,26 @@ test('safety, compromise and data exposure read self-harm, powered medical equip
   }
 })
 
+test('despair, children left alone, failing brakes, SIM clones and dispute bodies are read in their own languages', () => {
+  const cases: Array<[string, 'safety' | 'compromise' | 'dataExposure' | 'legal']> = [
+    ['depuis la coupure j\'ai des idées noires tous les soirs', 'safety'],
+    ['às vezes penso em acabar com tudo, de verdade', 'safety'],
+    ['die Bremsen haben auf der Passstraße komplett versagt', 'safety'],
+    ['mi hijo de 8 años quedó solo en el andén de Atocha', 'safety'],
+    ['el recepcionista entró de madrugada a mi habitación sin llamar', 'safety'],
+    ['le poteau est tombé sur le trottoir, câbles par terre devant l\'école', 'safety'],
+    ['clonaram o meu chip ontem e agora pedem dinheiro aos meus contactos', 'compromise'],
+    ['me han vaciado la cuenta con dos transferencias', 'compromise'],
+    ['the front desk gave me another guest\'s passport copy with my key', 'dataExposure'],
+    ['ich habe einen Antrag bei der Schlichtungsstelle gestellt und gehe zum Konsumentenschutz', 'legal'],
+    ['ya puse la queja en Profeco', 'legal'],
+  ]
+  for (const [text, rule] of cases) expect({ text, [rule]: ruleHits(foldText(text))[rule] }).toEqual({ text, [rule]: true })
+  for (const text of ['mon fils a réservé seul sur l\'appli, trop fort', 'j\'ai lâché l\'affaire, les freins du vélo sont neufs', 'my son was alone at home playing your game all day, loves it']) {
+    expect({ text, safety: ruleHits(foldText(text)).safety }).toEqual({ text, safety: false })
+  }
+})
+
 test('letters outside ASCII are letters to the word boundaries', () => {
   expect(ruleHits(foldText('pursue')).legal).toBe(false)
   expect(ruleHits(foldText('łsue')).legal).toBe(false)

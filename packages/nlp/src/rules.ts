@@ -171,7 +171,24 @@ export const rulePatterns = {
     'glisse sur', 'escorreguei', 'escorregou', 'resbale', 'resbalo', 'ausgerutscht',
     '(?:schwangere|pregnant|embarazada|enceinte|gravida)[^.!?]{0,60}(?:collapsed|fainted|zusammengebrochen|desmay\\w*|evanoui\\w*|desmai\\w*|ohnmachtig)',
     '(?:unaccompanied minor|my \\d+ ?(?:yr|year)s? old)[^.!?]{0,160}(?:nobody came|no one came|no one was there|nobody was there|gate\'?s empty)',
-    '(?:only way|unico jeito|unica forma|seul moyen|einzige (?:moglichkeit|weg))[^.!?]{0,40}(?:call for help|to get help|pedir ajuda|pedir socorro|appeler (?:a l\'aide|les secours)|hilfe (?:zu )?rufen)'
+    '(?:only way|unico jeito|unica forma|seul moyen|einzige (?:moglichkeit|weg))[^.!?]{0,40}(?:call for help|to get help|pedir ajuda|pedir socorro|appeler (?:a l\'aide|les secours)|hilfe (?:zu )?rufen)',
+    // Despair in five languages; brakes that gave way; falls and bleeding; children travelling alone or stranded; a stranger
+    // let into a guest's room; cables down in the street; wheelchair users stranded; adults contacting or threatening children.
+    'can\'?t see how (?:i|we) (?:get|make it) through', 'not sleeping,? not eating', 'queria sumir', 'quero sumir', 'sumir de vez',
+    'acabar com tudo', 'acabar con todo', 'idees noires', 'nicht mehr da (?:ware|waere|sein)', 'en finir avec (?:la vie|tout)',
+    'freins? [^.!?]{0,50}(?:lache|ont lache|ne repondaient|ne repondent)', 'bremsen [^.!?]{0,50}(?:versagt|nachgelassen|ausgefallen)',
+    'frenos? [^.!?]{0,50}(?:fallaron|fallan|no respond\\w*)', 'travoes? [^.!?]{0,50}(?:falharam|falhou|nao respond\\w*)', 'gesturzt', 'geblutet',
+    'blutet', 'sangrando', 'sangrava', 'saignait', 'magen-darm',
+    '(?:ma fille|mon fils|mi hija|mi hijo|minha filha|meu filho|meine tochter|mein sohn|my daughter|my son)[^.!?]{0,120}(?:seule? sur le quai|seule? (?:a|dans) la gare|sol[oa] en (?:el anden|la estacion|la parada|el aeropuerto)|sozinh[oa] n[oa] (?:plataforma|estacao|aeroporto|paragem|ponto)|allein am (?:bahnsteig|bahnhof|flughafen|gate)|alone (?:at|on) (?:the|a) (?:platform|station|stop|gate|airport))',
+    'menor(?:es)? no acompanad[oa]s?', 'servicio de menores', 'mineurs? non accompagnes?', 'unbegleitete\\w* minderjahrig\\w*',
+    'menor(?:es)? desacompanhad[oa]s?',
+    '(?:entro|entrou|est entre|came|walked|let himself) [^.!?]{0,30}(?:a mi habitacion|no meu quarto|dans ma chambre|in mein zimmer|into my room)',
+    'cables? (?:por|en el) (?:suelo|piso)', 'cables? par terre', 'kabel (?:auf|am|liegen auf) (?:dem )?boden', 'cabos? no chao',
+    'poteau[^.!?]{0,30}(?:couche|tombe)', 'strommast[^.!?]{0,30}umgesturzt', 'rollstuhl[^.!?]{0,120}(?:fest|allein|rampe kam nicht|niemand)',
+    'silla de ruedas[^.!?]{0,120}(?:sola|solo|nadie|sin rampa)', 'fauteuil roulant[^.!?]{0,120}(?:seule?|personne|pas de rampe)',
+    'cadeira de rodas[^.!?]{0,120}(?:sozinh[oa]|ninguem|sem rampa)', 'will sich mit (?:ihr|ihm) treffen', 'schreibt meine[mr] \\d{1,2}-?jahrigen',
+    'publicar fotos (?:dela|dele)', 'ameac\\w* (?:a )?(?:minha|meu) filh[oa]',
+    '(?:separad[oa]|separated|getrennt|separee?) [^.!?]{0,30}(?:de mim|from me|von mir|de moi|de mi)'
   ),
   legal: words(
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
@@ -183,7 +200,10 @@ export const rulePatterns = {
     'bafin', 'banco de espana', 'banco de portugal', 'acpr', 'arcep', 'cnil', 'aepd', 'cnmc', 'anacom', 'livro de reclamacoes', 'reclamacion (?:ante|formal)', 'reclamacao (?:no|ao|formal)', 'financial ombudsman', 'information commissioner', 'ombudsman service', 'consumer rights act', 'small claims',
     '(?:complaint|complained|reported|reporting|report|lodged|escalat\\w*) (?:\\w+ ){0,3}(?:to|with) the ico', 'ico complaint',
     // Food-safety and consumer offices named as a step.
-    'environmental health', 'food standards agency', 'health inspectors?', 'lebensmitteluberwachung', 'gesundheitsamt', 'ordnungsamt', 'omic', 'oficina de atencion al usuario', 'sanidad', 'hygiene alimentaire', 'asae', 'vigilancia sanitaria'
+    'environmental health', 'food standards agency', 'health inspectors?', 'lebensmitteluberwachung', 'gesundheitsamt', 'ordnungsamt', 'omic', 'oficina de atencion al usuario', 'sanidad', 'hygiene alimentaire', 'asae', 'vigilancia sanitaria',
+    // Consumer and dispute bodies of Austria, Latin America, Quebec and Belgium.
+    'schlichtung\\w*', 'e-control', 'enre', 'defensa del consumidor', 'profeco', 'sernac', 'indecopi', 'konsumentenschutz', 'arbeiterkammer',
+    'office de la protection du consommateur', 'test-achats'
   ),
   compromise: words(
     'hacked', 'been hacked', 'got hacked', 'compromised', 'someone (?:logged|got) into my account', 'unauthori[sz]ed (?:charges?|transactions?|payments?|logins?|access|purchases?)', "didn'?t make (?:this|these) (?:purchase|payment|transaction)s?",
@@ -201,7 +221,10 @@ export const rulePatterns = {
     'habe (?:nichts|das nicht|ich nicht) bestellt', 'nicht autorisiert\\w*', 'yo no he sido', 'no he sido yo', 'no fui yo', 'nao fui eu',
     'alguem usou (?:minhas?|meus?)', '(?:pix|transferencias?|compras?)[^.!?]{0,60}(?:nunca vi|que (?:eu )?nao fiz|nao reconheco)',
     'devices? i don\'?t (?:own|recogni[sz]e)', 'password no longer works', 'transactions? from abroad',
-    'block (?:it|my card|the card) (?:now|immediately|asap)', 'bloquead(?:la|lo) ya', 'me acaban de sacar'
+    'block (?:it|my card|the card) (?:now|immediately|asap)', 'bloquead(?:la|lo) ya', 'me acaban de sacar',
+    // SIM clones and number changes (pt, de), an account emptied to an unknown IBAN (es).
+    'clonaram (?:o )?(?:meu )?(?:chip|numero|cartao)', 'alguem alterou', 'nao recebo os codigos', '(?:e?sim)[^.!?]{0,40}auf meine nummer',
+    'meine sms-codes', 'me han vaciado', 'vaciado la cuenta', 'iban que no conozco', '(?:nome|conta|pessoa) que eu nunca vi'
   ),
   dataExposure: words(
     'data breach', 'data leak', 'breach', 'leaked', 'leak(?:ing)? (?:my|our|customer|personal)', 'exposed (?:my|our|customer|personal)', "(?:can|could) see (?:other|someone else'?s|another) (?:people'?s |customer'?s |person'?s )?(?:orders?|accounts?|details|data|information|bookings?|statements?|addresses)",
@@ -218,7 +241,10 @@ export const rulePatterns = {
     '(?:abrechnung|rechnung|daten|vertrag|kontoauszug)\\w* (?:meines|meiner|eines|einer) (?:nachbarn|nachbarin|anderen|fremden)',
     '(?:eines|einer) (?:anderen|fremden) (?:kunden|kundin|person|versicherten)', 'de otr[oa] (?:client[ea]|asegurad[oa])', 'factura de otr[oa]',
     'de outr[oa] (?:client[ea]|segurad[oa])', '(?:everyone|all of us|the whole (?:mailing )?list)[^.!?]{0,40}in (?:the )?cc', 'whole mailing list',
-    'a stranger\'?s whole', '(?:shows|showing|shows me) every (?:guest|customer|passenger)'
+    'a stranger\'?s whole', '(?:shows|showing|shows me) every (?:guest|customer|passenger)',
+    // A guest's passport handed over; players' data exposed (fr); a neighbour's bill (de).
+    'another guest\'?s (?:\\w+ ){0,2}(?:passport|details|card|booking|bill|invoice|id|copy)', 'donnees [^.!?]{0,30}exposees',
+    'faille (?:de securite|touchant)', '\\w*(?:abrechnung|rechnung|vertrag|kontoauszug)\\w* (?:meines|meiner) (?:nachbarn|nachbarin)'
   ),
   discrimination: words(
     'racis[mt]\\w*', 'sexis[mt]\\w*', 'homophob\\w*', 'transphob\\w*', 'discriminat\\w*', 'because i(?:\'?m| am) (?:black|muslim|gay|trans|disabled|a woman|in a wheelchair)', 'wheelchair user (?:was )?(?:refused|denied|left)', 'refused (?:service|entry) because',
