@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createApiApp, createWebhookService } from '@earshot/api'
+import { createApiApp, createWebhookService, defaultDeliveryRetentionHours, deliveryRetentionMs } from '@earshot/api'
 import type { Bus } from '@earshot/bus'
 import type { Logger, Metrics } from '@earshot/observability'
 import type { Pool } from '@earshot/store'
@@ -17,8 +17,7 @@ export interface MountedApi {
  * `routing`; outbound webhooks consume tickets.v1 from the memory bus, as they would from Kafka.
  */
 export async function mountApi (deps: { pool: Pool, bus: Bus, logger: Logger, metrics: Metrics, now: () => Date }): Promise<MountedApi> {
-  // The API's default retention of finished deliveries (API_WEBHOOK_RETENTION_HOURS).
-  const webhooks = createWebhookService({ bus: deps.bus, pool: deps.pool, logger: deps.logger, metrics: deps.metrics, retentionMs: 30 * 24 * 60 * 60 * 1000 })
+  const webhooks = createWebhookService({ bus: deps.bus, pool: deps.pool, logger: deps.logger, metrics: deps.metrics, retentionMs: deliveryRetentionMs(defaultDeliveryRetentionHours) })
   const api = await createApiApp({ ...deps, onWebhookReplay: webhooks.wake })
   await api.ready()
   return {

@@ -5,7 +5,7 @@ import { createClassifierApp, type MentionClassifier } from '@earshot/classifier
 import type { Mention } from '@earshot/contracts'
 import { createIngestMetrics } from '@earshot/ingest'
 import type { Logger, Metrics } from '@earshot/observability'
-import { createRouterApp, type PolicyBook, type RouterDeps } from '@earshot/router'
+import { createRouterApp, defaultRetentionHours, type PolicyBook, retentionFromHours, type RouterDeps } from '@earshot/router'
 import type { Pool } from '@earshot/store'
 import { renderConsole } from './console-page.js'
 import { createReplay } from './replay.js'
@@ -64,8 +64,7 @@ export function createAllInOneApp (deps: AllInOneDeps) {
     topicPartitions: partitions,
     // One PGlite connection serves everything: writing partitions side by side would only queue on it.
     partitionsConcurrently: 1,
-    // The router service's defaults (ROUTER_OUTBOX_RETENTION_HOURS, ROUTER_SCHEDULE_RETENTION_HOURS).
-    retention: { outboxRetentionMs: 7 * 24 * 60 * 60 * 1000, scheduleRetentionMs: 30 * 24 * 60 * 60 * 1000 },
+    retention: retentionFromHours(defaultRetentionHours),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.replySenders === undefined ? {} : { replySenders: deps.replySenders }),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { duration, int, kafkaEnv, kafkaFetchEnv, observabilityEnv, postgresEnv, redisEnv, url } from '@earshot/config'
+import { defaultRetentionHours } from './retention.js'
 
 export const routerConfigSchema = z.object({
   // Kafka
@@ -28,8 +29,8 @@ export const routerConfigSchema = z.object({
   ROUTER_SCHEDULER_INTERVAL: duration().default(1000),
   // Retention: relayed outbox rows (ticket events already on tickets.v1) and fired or cancelled schedules older than
   // this many hours are deleted, hourly by default; 0 keeps them forever. Tickets and mentions are never pruned.
-  ROUTER_OUTBOX_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(7 * 24),
-  ROUTER_SCHEDULE_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(30 * 24),
+  ROUTER_OUTBOX_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(defaultRetentionHours.outbox),
+  ROUTER_SCHEDULE_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(defaultRetentionHours.schedules),
   ROUTER_RETENTION_INTERVAL: duration().default(60 * 60 * 1000),
   // X
   // OAuth 2.0 user-context access token (scope tweet.write) of the brand account that posts auto acknowledgements; app-only

@@ -1,7 +1,7 @@
 export { conversationState, type ConversationState, type TicketChange, ticketChange, ticketIdFor } from './domain/ticket-change.js'
 export { createIncidentFolder, type IncidentFolder, type IncidentFolderOptions } from './incident-folder.js'
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js'
-export { createRetentionPruner, type RetentionOptions, type RetentionSweep } from './retention.js'
+export { createRetentionPruner, defaultRetentionHours, retentionFromHours, type RetentionOptions, type RetentionSweep } from './retention.js'
 export { createPolicyBook, createStoredPolicyBook, defaultPolicyYaml, loadPolicyDirectory, type PolicyBook, type StoredPolicyBook, type StoredPolicyBookOptions } from './policy-book.js'
 export { createTicketWriter, type TicketWriter, type TicketWriterOptions, type WriteResult } from './ticket-writer.js'
 export { fireSchedule, type FiredSchedule } from './domain/fire-schedule.js'

@@ -7,6 +7,7 @@ import { createRouterApp } from './app.js'
 import { routerConfigSchema } from './config.js'
 import { createPolicyBook, createStoredPolicyBook, loadPolicyDirectory } from './policy-book.js'
 import { createReplySenders } from './reply-senders.js'
+import { retentionFromHours } from './retention.js'
 
 async function main (): Promise<void> {
   const config = loadConfigOrExit(routerConfigSchema)
@@ -41,8 +42,7 @@ async function main (): Promise<void> {
     reopenWindowMs: config.ROUTER_REOPEN_WINDOW,
     schedulerIntervalMs: config.ROUTER_SCHEDULER_INTERVAL,
     retention: {
-      outboxRetentionMs: config.ROUTER_OUTBOX_RETENTION_HOURS * 60 * 60 * 1000,
-      scheduleRetentionMs: config.ROUTER_SCHEDULE_RETENTION_HOURS * 60 * 60 * 1000,
+      ...retentionFromHours({ outbox: config.ROUTER_OUTBOX_RETENTION_HOURS, schedules: config.ROUTER_SCHEDULE_RETENTION_HOURS }),
       intervalMs: config.ROUTER_RETENTION_INTERVAL,
     },
     groupId: config.ROUTER_GROUP_ID,

@@ -16,6 +16,16 @@ export interface RetentionOptions {
   batchSize?: number
 }
 
+/** The service's defaults (ROUTER_OUTBOX_RETENTION_HOURS, ROUTER_SCHEDULE_RETENTION_HOURS); the all-in-one uses them too. */
+export const defaultRetentionHours = { outbox: 7 * 24, schedules: 30 * 24 }
+
+const msPerHour = 60 * 60 * 1000
+
+/** Retention periods given in hours (as configured) as the pruner takes them. */
+export function retentionFromHours (hours: { outbox: number, schedules: number }): Pick<RetentionOptions, 'outboxRetentionMs' | 'scheduleRetentionMs'> {
+  return { outboxRetentionMs: hours.outbox * msPerHour, scheduleRetentionMs: hours.schedules * msPerHour }
+}
+
 export interface RetentionSweep {
   outboxPruned: number
   schedulesPruned: number

@@ -4,5 +4,5 @@ export { defaultToleranceSeconds, deliveryIdHeader, eventIdHeader, signatureHead
 export { createWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.js'
 export { createWebhookRepository, type WebhookRepository } from './webhook-repository.js'
 export { webhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js'
-export { type WebhookEnv, webhookEnv, webhookSettings } from './webhook-config.js'
+export { defaultDeliveryRetentionHours, deliveryRetentionMs, type WebhookEnv, webhookEnv, webhookSettings } from './webhook-config.js'
 export { createWebhookService, type WebhookService, type WebhookServiceOptions } from './webhook-service.js'

@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { boolEnv, duration, int } from '@earshot/config'
 import { defaultRetrySettings } from './delivery-policy.js'
 
+/** API_WEBHOOK_RETENTION_HOURS's default; the all-in-one uses it too. */
+export const defaultDeliveryRetentionHours = 30 * 24
+
 /** Spread into the API's config schema (`...webhookEnv`); `webhookSettings(config)` turns it into service options. */
 export const webhookEnv = {
   // Turn the dispatcher and worker off in a replica that should only serve HTTP (routes stay on).
@@ -19,7 +22,7 @@ export const webhookEnv = {
   // Deliveries attempted side by side per replica.
   API_WEBHOOK_CONCURRENCY: int({ min: 1, max: 200 }).default(10),
   // Delivered and dead deliveries (with their attempts) older than this many hours are pruned hourly; 0 keeps them.
-  API_WEBHOOK_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(30 * 24),
+  API_WEBHOOK_RETENTION_HOURS: int({ min: 0, max: 24 * 3650 }).default(defaultDeliveryRetentionHours),
 }
 
 export type WebhookEnv = z.output<z.ZodObject<typeof webhookEnv>>
@@ -30,7 +33,12 @@ export function webhookSettings (config: WebhookEnv) {
     groupId: config.API_WEBHOOK_GROUP_ID,
     timeoutMs: config.API_WEBHOOK_TIMEOUT,
     concurrency: config.API_WEBHOOK_CONCURRENCY,
-    retentionMs: config.API_WEBHOOK_RETENTION_HOURS * 60 * 60 * 1000,
+    retentionMs: deliveryRetentionMs(config.API_WEBHOOK_RETENTION_HOURS),
     retry: { maxAttempts: config.API_WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: config.API_WEBHOOK_BACKOFF_BASE, backoffMaxMs: config.API_WEBHOOK_BACKOFF_MAX },
   }
+}
+
+/** A retention in hours (as configured) as the webhook service takes it. */
+export function deliveryRetentionMs (hours: number): number {
+  return hours * 60 * 60 * 1000
 }
