@@ -97,6 +97,24 @@ test('despair, children left alone, failing brakes, SIM clones and dispute bodie
   }
 })
 
+test('rules whose words start at the same place all fire', () => {
+  const hits = ruleHits(foldText('they cancelled my account'))
+  expect(hits.churn).toBe(true)
+  expect(hits.complaint).toBe(true)
+  const safetyAndLegal = ruleHits(foldText('blood everywhere, hospital, my solicitor will hear of this'))
+  expect([safetyAndLegal.safety, safetyAndLegal.legal, safetyAndLegal.praise]).toEqual([true, true, false])
+})
+
+test('a leading group is distributed over what follows it, with the same matches', () => {
+  const alternatives = ['(?:my|mum\'s|his) (?:son|daughter)', '(?:a|b)?c', '(?:x|y(?:z|w))+q', '(?:is|are) down|up']
+  const factored = factorAlternatives(alternatives)
+  expect(factored).toContain('m(?:')
+  const plain = new RegExp(`^(?:${alternatives.join('|')})$`)
+  const tree = new RegExp(`^(?:${factored})$`)
+  const words = ['my son', "mum's son", 'his daughter', 'her son', 'mum son', 'c', 'ac', 'bc', 'abc', 'xq', 'yzq', 'ywxq', 'q', 'is down', 'are down', 'up', 'is up', '']
+  for (const word of words) expect({ word, matches: tree.test(word) }).toEqual({ word, matches: plain.test(word) })
+})
+
 test('letters outside ASCII are letters to the word boundaries', () => {
   expect(ruleHits(foldText('pursue')).legal).toBe(false)
   expect(ruleHits(foldText('łsue')).legal).toBe(false)
@@ -110,7 +128,7 @@ test('the ASCII patterns agree with Unicode word boundaries on mentions and rand
   expect(reference.every((pattern, i) => pattern.source !== rulePatterns[ruleNames[i] as keyof typeof rulePatterns].source)).toBe(true)
   const texts = readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl')).map((row) => row.text)
   const pieces = ['sue', 'down', 'is', 'app', 'hacked', 'cancel my account', 'switching to', 'cant log in', 'no funciona', 'outage', 'fire',
-    'anyone else having', 'thanks', 'how do', 'crypto', 'didnt send £5', 'ł', 'ñ', 'ø', '漢', 'Ж', '²', 'ª', '😂', ' ', '\n', '.', "'", 'x', '2', '?']
+    'anyone else having', 'thanks', 'how do', 'crypto', 'didnt send £5', 'cancelled', 'my son', 'blood', 'lawyer', 'refund', 'ł', 'ñ', 'ø', '漢', 'Ж', '²', 'ª', '😂', ' ', '\n', '.', "'", 'x', '2', '?']
   const random = createPrng(3)
   for (let i = 0; i < 5_000; i++) {
     let text = ''

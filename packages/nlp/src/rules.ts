@@ -16,7 +16,12 @@ const otherLetter = '\u00aa'
 // The patterns are ASCII and compiled without the `u` flag: Unicode-mode word boundaries
 // ((?<![\p{L}\p{N}])) made the rules twice as slow. `ruleView` keeps the boundaries exact.
 function words (...alternatives: string[]): RegExp {
-  return new RegExp(`(?:^|[^a-z0-9${otherLetter}])(?:${factorAlternatives(alternatives)})(?![a-z0-9${otherLetter}])`)
+  return new RegExp(wordBounded(factorAlternatives(alternatives)))
+}
+
+/** The alternation, starting at a word start and ending at a word end. */
+function wordBounded (alternation: string): string {
+  return `(?:^|[^a-z0-9${otherLetter}])(?:${alternation})(?![a-z0-9${otherLetter}])`
 }
 
 /**
@@ -27,9 +32,13 @@ function words (...alternatives: string[]): RegExp {
  * brand mentions, with identical hits). Only plain, unquantified leading characters are factored.
  */
 export function factorAlternatives (alternatives: readonly string[]): string {
+  return factorBranches(alternatives).join('|')
+}
+
+function factorBranches (alternatives: readonly string[]): string[] {
   const literal: Map<string, string[]> = new Map()
   const rest: string[] = []
-  for (const alternative of new Set(alternatives)) {
+  for (const alternative of new Set(alternatives.flatMap(expandLeadingGroup))) {
     const head = leadingLiteral(alternative)
     if (head === undefined) rest.push(alternative)
     else {
@@ -42,7 +51,64 @@ export function factorAlternatives (alternatives: readonly string[]): string {
     if (tails.length === 1) return head + (tails[0] as string)
     return `${head}(?:${factorAlternatives(tails)})`
   })
-  return [...branches, ...rest].join('|')
+  return [...branches, ...rest]
+}
+
+/**
+ * `(?:my|his) son` → `my son`, `his son`: a leading group is distributed over what follows it, so its
+ * alternatives join the tree instead of being tried one by one at every word start (the same matches:
+ * the rules only test). A quantified group is kept, and so is a group that would expand too far.
+ */
+function expandLeadingGroup (alternative: string): string[] {
+  if (!alternative.startsWith('(?:')) return [alternative]
+  const close = closingParen(alternative, 0)
+  const next = alternative[close + 1]
+  if (close < 0 || next === '?' || next === '*' || next === '+' || next === '{') return [alternative]
+  const tail = alternative.slice(close + 1)
+  const expanded = topLevelAlternatives(alternative.slice(3, close)).flatMap((part) => expandLeadingGroup(part + tail))
+  const size = expanded.reduce((sum, part) => sum + part.length + 1, 0)
+  return expanded.length > maxExpansion || size > maxGrowth * alternative.length ? [alternative] : expanded
+}
+
+const maxExpansion = 64
+// Beyond four times its length an expansion cost more in regex size than it saved in dispatch.
+const maxGrowth = 4
+
+/** The index of the `)` closing the group that opens at `open`, or -1. */
+function closingParen (pattern: string, open: number): number {
+  let depth = 0
+  let inClass = false
+  for (let i = open; i < pattern.length; i++) {
+    const char = pattern[i]
+    if (char === '\\') i++
+    else if (inClass) inClass = char !== ']'
+    else if (char === '[') inClass = true
+    else if (char === '(') depth++
+    else if (char === ')' && --depth === 0) return i
+  }
+  return -1
+}
+
+/** `a|b(?:c|d)|e` → `a`, `b(?:c|d)`, `e`. */
+function topLevelAlternatives (pattern: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let inClass = false
+  let start = 0
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]
+    if (char === '\\') i++
+    else if (inClass) inClass = char !== ']'
+    else if (char === '[') inClass = true
+    else if (char === '(') depth++
+    else if (char === ')') depth--
+    else if (char === '|' && depth === 0) {
+      parts.push(pattern.slice(start, i))
+      start = i + 1
+    }
+  }
+  parts.push(pattern.slice(start))
+  return parts
 }
 
 /** The first character of an alternative (an escaped one included) when it matches only itself, exactly once. */
@@ -55,18 +121,7 @@ function leadingLiteral (alternative: string): string | undefined {
 }
 
 function hasTopLevelBar (pattern: string): boolean {
-  let depth = 0
-  let inClass = false
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]
-    if (char === '\\') i++
-    else if (inClass) inClass = char !== ']'
-    else if (char === '[') inClass = true
-    else if (char === '(') depth++
-    else if (char === ')') depth--
-    else if (char === '|' && depth === 0) return true
-  }
-  return false
+  return topLevelAlternatives(pattern).length > 1
 }
 
 const nonAscii = /[\u0080-\uffff]/
@@ -77,8 +132,9 @@ function ruleView (folded: string): string {
   return nonAscii.test(folded) ? folded.replace(otherLetters, otherLetter) : folded
 }
 
-export const rulePatterns = {
-  outage: words(
+/** Each rule's words and phrases (regex source, written for folded text). */
+const ruleWords = {
+  outage: [
     '(?:is|are) (?:\\S+ ){0,3}(?:down|offline)', '(?:site|app|website|server|servers|network|service|line|system|systems|login|payments?|wifi|broadband|internet|signal|checkout|api) (?:is |are )?(?:down|offline|broken|not loading|not working|crashing|dead)',
     'down for (?:everyone|anyone|everybody|me too)', 'outage', 'outages', 'not loading', "won'?t load", 'keeps crashing', 'crashing for everyone', 'server error',
     'error 5\\d\\d', '50[234] (?:error|bad gateway)', 'no signal', 'no service', 'no internet', 'signal failure', 'total blackout', 'anyone else (?:having|getting|seeing)',
@@ -88,8 +144,8 @@ export const rulePatterns = {
     'storung', 'storungen', 'ausfall', 'ausgefallen', 'geht nicht mehr', 'funktioniert (?:gar )?nicht(?: mehr)?', 'kein netz', 'kein internet', 'offline seit',
     'fora do ar', 'caiu de novo', 'caiu', 'sem sinal', 'sem servico', 'sem internet', 'instabilidade', 'nao (?:funciona|carrega) (?:o app|o site|nada)',
     '(?:down|not working|broken|offline) for (?:everyone|anyone|everybody|all of us)', 'for (?:everyone|anyone|everybody) (?:else )?\\?', '(?:my|our) (?:mates|friends|neighbours|neighbors|colleagues) (?:say|said|have|are getting) the same', '(?:all|on) (?:different|\\d+ different|two|three|\\d+) (?:phones|devices|laptops)', 'whole (?:pub|discord|office|street|building|estate|queue|town|village|region|country|network)', 'half the (?:street|town|city|estate)', 'power cut', 'power outage', 'blackout', 'none of the (?:lockers|machines|kiosks|tills|cards|atms)', 'every (?:kiosk|machine|till|locker|atm) ', 'everyone in (?:my|our|the) (?:area|street|building|office)', 'a alguien mas', 'a nadie', 'sin luz', 'apagon', 'todo el barrio', 'coupure de courant', 'qui que ce soit', 'tout le quartier', 'stromausfall', 'bei allen', 'ganz [\\w-]+ ohne', 'alles tot', 'bairro (?:inteiro|todo)', 'sem luz', 'apagao', 'nenhum (?:comboio|trem|onibus)', 'ninguem consegue', 'pra todo mundo'
-  ),
-  churn: words(
+  ],
+  churn: [
     'cancel(?:l?ing|l?ed)? my (?:account|subscription|contract|membership|plan|card|order|booking|policy)', "i'?m cancell?ing", 'switch(?:ing|ed)? to', "i'?m switching", 'moving to', 'move to (?:\\S+ )?(?:instead|elsewhere)',
     "i'?m (?:done|finished) with", 'done with (?:you|this|your)', 'closing my account', 'close my account', 'taking my (?:business|money) (?:elsewhere|to)', 'never (?:again|flying|ordering|buying|using|shopping|booking|eating)',
     "(?:i'?m |i am )?leaving (?:you|for|\\w+ after)", 'last time i (?:use|order|fly|buy|book|shop)', 'unsubscrib(?:e|ing)', 'cancel(?:l?ing)? (?:my|the|our)', 'cancell?ing \\S+ (?:after|at|when)', 'cancell?ed\\.', 'leaving (?:@?\\w+ )?(?:at|as soon as|when|after)', '(?:moving|taking) my (?:\\w+ )*(?:away|elsewhere)', '(?:going|shopping|spending my money) elsewhere', 'switching (?:supplier|provider|bank|network|carrier|operator|airline)', 'not renewing', "won'?t be (?:shopping|flying|ordering|using|buying|renewing|staying)", 'uninstall(?:ing)?', 'deleting (?:the|your) app', 'going back to (?:driving|\\w+)', 'one more (?:\\S+ ){0,3}and i', 'goodbye \\w+', 'port(?:ing)? my number', 'find (?:a )?(?:new|another) (?:bank|provider|carrier|airline)',
@@ -98,8 +154,8 @@ export const rulePatterns = {
     'kundigen', 'kundige', 'gekundigt', 'kundigung', 'wechsle zu', 'wechseln zu', 'wechsel zu', 'nie wieder', 'letzte mal',
     'cancelar (?:meu|minha|o meu|a minha)', 'vou cancelar', 'vou trocar', 'vou mudar para', 'mudar de operadora', 'nunca mais', 'ultima vez que',
     'shopping around', 'cancell?ing (?:it|the lot|everything|all of it)', 'booked (?:the place|somewhere|a hotel|with) (?:across|else|instead|another)', 'go(?:ing)? elsewhere', 'port(?:ing)? (?:my number|out)', 'porting', 'you(?:\'ve)? lost (?:a|another) customer', 'lost (?:my|our) (?:business|custom)', 'i\'?ll take my (?:money|business)', '(?:switching|going) back to (?:the )?\\w+', 'se acabo', 'vuelvo al coche', 'portabilidad', 'me voy a otra', 'me doy de baja', 'reprends la voiture', 'resilie', 'resiliee', 'je pars (?:chez|a la concurrence)', 'kundige (?:jetzt|heute)', 'ich wechsle', 'anbieter wechseln', 'portabilidade', 'cancelei', 'vou voltar a (?:ir de )?carro', 'vou embora'
-  ),
-  safety: words(
+  ],
+  safety: [
     'injur(?:ed|y|ies|ing)', 'hurt (?:myself|himself|herself|themselves|my|his|her)', 'got hurt', 'bleeding', 'blood', 'on fire', 'caught fire', 'fire alarm', 'fire broke out', 'set (?:on )?fire', 'smoke (?:coming|from|everywhere|in|pouring)', 'full of smoke', 'smoking (?:battery|charger)', 'burn(?:ed|t|s)? (?:my|his|her)', 'burns',
     'explod(?:ed|ing)', 'exploded', 'electric shock', 'shocked me', 'sparks', 'food poisoning', 'poisoned', 'sick after', 'threw up', 'vomit(?:ing|ed)?', 'allergic reaction', 'anaphyla\\w*', 'epipen', 'raw chicken', 'undercooked',
     'glass in', 'metal in', 'plastic in', 'black mould', 'black mold', 'chok(?:ed|ing)', 'nearly (?:hit|killed|died|fell|electrocuted|ran over)', 'someone (?:is going to|will|could) (?:fall|get hurt|die|be killed|get killed)', '(?:smell of|smelled|smells of) burning', 'burning smell', 'started smoking', 'swell(?:ed|ing) up', 'swollen battery', 'burn(?:ed|t)? the house down', 'house fire', 'no heating', 'for emergencies', 'terrified', 'mounted the pavement', 'live (?:cable|wire)', 'stitches', 'broke (?:his|her|my) (?:arm|leg|wrist|hip|ankle)', 'fractured', 'unsafe', 'dangerous', 'danger', 'hazard', 'collapsed', 'fainted', 'passed out', 'unconscious', 'ambulance', 'paramedics', 'hospital', 'a&e', 'er visit',
@@ -189,8 +245,8 @@ export const rulePatterns = {
     'cadeira de rodas[^.!?]{0,120}(?:sozinh[oa]|ninguem|sem rampa)', 'will sich mit (?:ihr|ihm) treffen', 'schreibt meine[mr] \\d{1,2}-?jahrigen',
     'publicar fotos (?:dela|dele)', 'ameac\\w* (?:a )?(?:minha|meu) filh[oa]',
     '(?:separad[oa]|separated|getrennt|separee?) [^.!?]{0,30}(?:de mim|from me|von mir|de moi|de mi)'
-  ),
-  legal: words(
+  ],
+  legal: [
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
     'fca', 'ofcom', 'ofgem', 'caa', 'ftc', 'fcc', 'cfpb', 'bbb', 'attorney general', 'consumer protection', 'report(?:ing)? you to', 'formal complaint', 'letter before action', 'breach of contract', 'gdpr', 'data protection',
     'abogad[oa]s?', 'demanda(?:r|re|remos)?', 'denunciar', 'denuncia', 'acciones legales', 'via judicial', 'juzgado', 'ocu', 'oficina (?:municipal )?de consumo', 'facua', 'hoja de reclamaciones',
@@ -204,8 +260,8 @@ export const rulePatterns = {
     // Consumer and dispute bodies of Austria, Latin America, Quebec and Belgium.
     'schlichtung\\w*', 'e-control', 'enre', 'defensa del consumidor', 'profeco', 'sernac', 'indecopi', 'konsumentenschutz', 'arbeiterkammer',
     'office de la protection du consommateur', 'test-achats'
-  ),
-  compromise: words(
+  ],
+  compromise: [
     'hacked', 'been hacked', 'got hacked', 'compromised', 'someone (?:logged|got) into my account', 'unauthori[sz]ed (?:charges?|transactions?|payments?|logins?|access|purchases?)', "didn'?t make (?:this|these) (?:purchase|payment|transaction)s?",
     'changed my (?:email|password) without', '(?:transactions?|payments?|purchases?|bookings?|orders?) i didn\'?t (?:make|authori[sz]e|place)', 'i didn\'?t (?:make|place|authori[sz]e) (?:this|these|them|it)', 'password (?:was |has been )?changed', 'wasn\'?t me', 'account (?:was )?taken over', 'stolen account', 'sim swap', 'phishing', 'scammed out of',
     'hackead[oa]', 'me hackearon', 'cargos? no reconocidos?', 'robaron mi cuenta', 'pirate', 'piratee', 'mon compte a ete pirate', 'prelevements? frauduleux', 'gehackt', 'unbefugte (?:abbuchung|zugriff)', 'invadida', 'hackearam', 'compras? nao reconhecidas?',
@@ -225,8 +281,8 @@ export const rulePatterns = {
     // SIM clones and number changes (pt, de), an account emptied to an unknown IBAN (es).
     'clonaram (?:o )?(?:meu )?(?:chip|numero|cartao)', 'alguem alterou', 'nao recebo os codigos', '(?:e?sim)[^.!?]{0,40}auf meine nummer',
     'meine sms-codes', 'me han vaciado', 'vaciado la cuenta', 'iban que no conozco', '(?:nome|conta|pessoa) que eu nunca vi'
-  ),
-  dataExposure: words(
+  ],
+  dataExposure: [
     'data breach', 'data leak', 'breach', 'leaked', 'leak(?:ing)? (?:my|our|customer|personal)', 'exposed (?:my|our|customer|personal)', "(?:can|could) see (?:other|someone else'?s|another) (?:people'?s |customer'?s |person'?s )?(?:orders?|accounts?|details|data|information|bookings?|statements?|addresses)",
     "someone else'?s (?:account|orders?|details|data|statement|booking)", 'sent me (?:someone|another customer)', 'showing (?:players|customers|users|people)\'?s? (?:real names|emails?|email addresses|addresses|details|phone numbers)', 'my (?:data|details|information) (?:is|are|was|were) (?:public|visible|exposed|leaked)',
     'fuga de datos', 'filtracion', 'datos (?:de otros|expuestos)', 'fuite de donnees', 'donnees (?:exposees|d\'autres)', 'datenleck', 'datenpanne', 'daten (?:anderer|offen)', 'vazamento de dados', 'dados (?:de outros|expostos)',
@@ -245,67 +301,117 @@ export const rulePatterns = {
     // A guest's passport handed over; players' data exposed (fr); a neighbour's bill (de).
     'another guest\'?s (?:\\w+ ){0,2}(?:passport|details|card|booking|bill|invoice|id|copy)', 'donnees [^.!?]{0,30}exposees',
     'faille (?:de securite|touchant)', '\\w*(?:abrechnung|rechnung|vertrag|kontoauszug)\\w* (?:meines|meiner) (?:nachbarn|nachbarin)'
-  ),
-  discrimination: words(
+  ],
+  discrimination: [
     'racis[mt]\\w*', 'sexis[mt]\\w*', 'homophob\\w*', 'transphob\\w*', 'discriminat\\w*', 'because i(?:\'?m| am) (?:black|muslim|gay|trans|disabled|a woman|in a wheelchair)', 'wheelchair user (?:was )?(?:refused|denied|left)', 'refused (?:service|entry) because',
     'racista', 'discrimina\\w*', 'raciste', 'rassis\\w*', 'diskriminier\\w*', 'homofob\\w*', 'machista'
-  ),
-  blocked: words(
+  ],
+  blocked: [
     "(?:can'?t|cannot|can not|unable to|couldn'?t) (?:log ?in|sign in|get in|access|pay|board|check ?in|withdraw|transfer|use my card|top up|make calls|get home|get to work|travel|leave)", 'locked out', 'stuck (?:at|on|in)', 'stranded', 'left behind',
     'payment (?:failed|declined|rejected)', 'card (?:declined|blocked|frozen)', 'account (?:frozen|blocked|suspended|locked)', '(?:flight|train|bus) (?:was |has been |got )?cancell?ed', 'missed my (?:flight|connection|train)', 'no way (?:home|to get)',
     'no puedo (?:entrar|pagar|acceder|viajar)', 'tarjeta bloqueada', 'cuenta bloqueada', 'vuelo cancelado', 'tirad[oa] en', 'je ne peux (?:pas|plus) (?:me connecter|payer|acceder)', 'carte bloquee', 'compte bloque', 'vol annule', 'bloque (?:a|en)',
     'komme nicht (?:rein|nach hause|weg)', 'kann (?:nicht|mich nicht) (?:einloggen|anmelden|bezahlen|zahlen)', 'karte gesperrt', 'konto gesperrt', 'flug gestrichen', 'zug (?:fallt aus|ausgefallen)', 'gestrandet',
     'nao consigo (?:entrar|pagar|acessar|viajar)', 'cartao bloqueado', 'conta bloqueada', 'voo cancelado', 'presa? (?:no|na|em)'
-  ),
-  question: words(
+  ],
+  question: [
     'how (?:do|can|long|much|many|does|would|should|come)', 'what (?:is|are|time|happened|do|does|should)', 'when (?:is|will|does|do|can|are)', 'where (?:is|can|do|are)', 'why (?:is|are|does|do|did|can|has|have|would)',
     'is (?:there|it|the|my|this)\\b.*\\?', 'can (?:i|you|we|someone|anyone)', 'could (?:you|someone|anyone)', 'does (?:anyone|anybody|the|it|this)', 'do (?:you|i|we|they)', 'anyone know', 'any (?:idea|update|news)', 'any way to',
     'como (?:puedo|hago|se)', 'cuando', 'donde', 'por que', 'alguien sabe', 'se puede', 'comment (?:faire|je|on)', 'quand', 'pourquoi', 'est-ce que', 'quelqu\'un sait', 'wie (?:kann|lange|viel)', 'wann', 'warum', 'wo (?:ist|kann)', 'weiss jemand', 'kann ich',
     'como (?:faco|posso)', 'quando', 'onde', 'por que', 'alguem sabe', 'da pra'
-  ),
-  praise: words(
+  ],
+  praise: [
     'thanks?', 'thank you', 'thx', 'cheers', 'kudos', 'shout ?out', 'props to', 'love (?:you|this|the|your|it|how)', 'loving', 'amazing', 'awesome', 'brilliant', 'fantastic', 'excellent', 'great (?:job|work|service|team|experience|staff)',
     'well done', 'best (?:\\w+ )?(?:ever|in town|service|app|airline|bank)', 'hats off', 'legends?', 'you rock', 'superb', 'impressed', 'above and beyond', 'lifesaver', 'nailed it',
     'gracias', 'me encanta', 'excelente', 'genial', 'buenisimo', 'increible', 'enhorabuena', 'merci', 'bravo', 'parfait', 'super service', 'danke', 'vielen dank', 'klasse', 'toll', 'hervorragend', 'spitze',
     'obrigad[oa]', 'adoro', 'amei', 'otimo', 'excelente', 'perfeito', 'parabens', 'maravilhos[oa]'
-  ),
-  purchase: words(
+  ],
+  purchase: [
     'thinking (?:of|about) (?:buying|getting|upgrading|switching to|booking|ordering|subscribing|joining|opening)', '(?:want|wanna|going|planning|looking) to (?:buy|order|get|upgrade|subscribe|book|purchase|preorder|pre-order|sign up|open an? account)',
     'how much (?:is|are|does|for|would)', 'price (?:of|for)', 'pricing', 'in stock', 'back in stock', 'pre-?order', 'where (?:can|do) i (?:buy|get|order)', 'is (?:it|this|the \\w+) available', 'availability', 'worth (?:it|the upgrade|upgrading)',
     'upgrade (?:to|my)', 'sign(?:ing)? up for', 'take my money', '(?:would|will|about to|gonna|ready to) (?:buy|order|book|sign up|preorder)', "i'?d rather buy", 'price match', '(?:in|on) the sale', '(?:sale|discount) (?:go live|start|on)', 'sign up all', 'deals? for', 'any (?:discounts?|deals?|offers?)', 'student discount', 'do you (?:ship|deliver) to', 'tickets? for', 'seats? (?:left|available)', 'how do i (?:book|buy|order|subscribe)',
     'quiero (?:comprar|contratar|reservar)', 'cuanto cuesta', 'precio', 'hay stock', 'je veux (?:acheter|commander|reserver)', 'combien coute', 'prix', 'en stock', 'disponible', 'ich (?:will|mochte) (?:kaufen|bestellen|buchen)', 'was kostet', 'preis', 'lieferbar', 'verfugbar',
     'quero (?:comprar|assinar|contratar)', 'quanto custa', 'preco', 'tem em estoque', 'disponivel'
-  ),
-  feedback: words(
+  ],
+  feedback: [
     'please (?:add|bring back|make|let us|allow|consider|fix the|give us|stop)', '(?:would|it\'?d) be (?:nice|great|good|awesome|helpful|cool) (?:if|to)', 'you should', 'you guys should', 'feature request', 'suggestion', 'suggest', 'wish (?:you|the app|there was|it)',
     'bring back', 'option to', 'why not (?:add|have|let)', 'needs? (?:a|an) (?:option|button|setting|filter|dark mode)', 'dark mode', 'idea:', 'could you (?:add|make|consider)', 'it would help if', 'improvement', 'make it possible',
     'deberian', 'seria (?:genial|bueno|util) (?:si|que)', 'por favor (?:anadan|pongan|agreguen)', 'sugerencia', 'vous devriez', 'ce serait (?:bien|top|pratique)', 'ajoutez', 'suggestion', 'ware (?:schon|toll|super|gut) wenn', 'bitte (?:fugt|macht)', 'ihr solltet', 'vorschlag',
     'deveriam', 'seria (?:otimo|bom|legal) se', 'adicionem', 'sugestao'
-  ),
-  spam: words(
+  ],
+  spam: [
     'dm (?:me|us) for', 'free followers', 'cheap followers', 'buy followers', 'crypto', 'bitcoin', 'btc', 'forex', 'nft', 'airdrop', 'giveaway', 'click (?:the )?link', 'link in (?:my )?bio', 'check (?:out )?my (?:profile|page|channel)',
     'earn \\$?\\d+', 'make \\$?\\d+', 'work from home', 'investment opportunity', 'guaranteed (?:profit|returns)', 'onlyfans', 'promo code', 'use code', 'whatsapp \\+', 'telegram', 'sub4sub', 'follow back', 'f4f', 'win an? (?:iphone|gift card)',
     'gana dinero', 'sigueme', 'gagnez', 'gratuit', 'verdienen sie', 'ganhe dinheiro', 'sigam'
-  ),
-  complaint: words(
+  ],
+  complaint: [
     'worst', 'terrible', 'awful', 'horrible', 'useless', 'pathetic', 'disgusting', 'unacceptable', 'ridiculous', 'joke', 'shambles', 'disgrace', 'appalling', 'still waiting', 'still no', 'no response', 'no reply', 'refund', 'overcharged', 'charged twice',
     'delayed', 'cancell?ed', 'late again', 'never arrived', 'missing', 'broken', 'rude', 'cold', 'wrong order', 'lost my', 'fed up', 'sick of', 'tired of', 'disappointed', 'frustrat\\w*', 'nightmare', 'rip ?off', 'scam',
     'pesim[oa]', 'horrible', 'vergonzoso', 'inaceptable', 'reembolso', 'harto', 'nunca llego', 'retraso', 'decepcionad[oa]', 'nul', 'honteux', 'inadmissible', 'remboursement', 'en retard', 'marre', 'decu', 'catastrophe',
     'unverschamt', 'katastrophe', 'frechheit', 'verspatung', 'enttauscht', 'erstattung', 'schlecht', 'pessim[oa]', 'absurdo', 'vergonha', 'reembolso', 'atrasad[oa]', 'decepcionad[oa]', 'descaso'
-  ),
-  pressAuthor: /(?:news|press|times|post|journal|herald|gazette|tribune|reporter|journalist|correspondent|editor|bbc|cnn|reuters|guardian|telegraph|radio|tv)/i,
-} as const
+  ],
+} as const satisfies Record<string, readonly string[]>
 
-export type RuleName = Exclude<keyof typeof rulePatterns, 'pressAuthor'>
+export type RuleName = keyof typeof ruleWords
 
-export const ruleNames = Object.keys(rulePatterns).filter((name) => name !== 'pressAuthor') as RuleName[]
+export const ruleNames = Object.keys(ruleWords) as RuleName[]
 
 export type RuleHits = Record<RuleName, boolean>
 
+/** One regex per rule (the reference for tests, and part of the model version), and the press-author pattern. */
+export const rulePatterns = {
+  ...Object.fromEntries(ruleNames.map((name) => [name, words(...ruleWords[name])])) as Record<RuleName, RegExp>,
+  pressAuthor: /(?:news|press|times|post|journal|herald|gazette|tribune|reporter|journalist|correspondent|editor|bbc|cnn|reuters|guardian|telegraph|radio|tv)/i,
+}
+
+/**
+ * Every rule's words in a few scans instead of one per rule. The alternatives of all rules form one
+ * factored tree, cut into regexes under V8's 20 KB limit for optimised regex code (one 44 KB regex
+ * was eight times slower than three 18 KB ones). A scan stops at each position where some rule
+ * matches, and each rule that has not fired yet is tried there, anchored. Every position where any
+ * rule matches is visited, so the hits are those of one regex per rule (tested on 54,551 texts):
+ * 3.4 instead of 11.7 µs per text.
+ */
+const maxScanSource = 18_000
+const scans = packScans(factorBranches(ruleNames.flatMap((name) => ruleWords[name])))
+const anchored = ruleNames.map((name) => new RegExp(rulePatterns[name].source, 'y'))
+
+function packScans (branches: readonly string[]): RegExp[] {
+  const chunks: string[] = []
+  let chunk = ''
+  for (const branch of branches) {
+    if (chunk !== '' && chunk.length + branch.length + 1 > maxScanSource) {
+      chunks.push(chunk)
+      chunk = ''
+    }
+    chunk = chunk === '' ? branch : `${chunk}|${branch}`
+  }
+  if (chunk !== '') chunks.push(chunk)
+  return chunks.map((alternation) => new RegExp(wordBounded(alternation), 'g'))
+}
+
 /** Which rules fire on already-folded text. */
 export function ruleHits (folded: string): RuleHits {
-  const hits = {} as RuleHits
   const view = ruleView(folded)
-  for (const name of ruleNames) hits[name] = rulePatterns[name].test(view)
+  const fired = new Array<boolean>(ruleNames.length).fill(false)
+  let left = ruleNames.length
+  for (const scan of scans) {
+    scan.lastIndex = 0
+    let match: RegExpExecArray | null
+    while (left > 0 && (match = scan.exec(view)) !== null) {
+      const at = match.index
+      for (let r = 0; r < anchored.length; r++) {
+        if (fired[r] === true) continue
+        const rule = anchored[r] as RegExp
+        rule.lastIndex = at
+        if (rule.test(view)) {
+          fired[r] = true
+          left--
+        }
+      }
+      scan.lastIndex = at + 1
+    }
+  }
+  const hits = {} as RuleHits
+  ruleNames.forEach((name, r) => { hits[name] = fired[r] === true })
   return hits
 }
