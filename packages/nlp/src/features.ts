@@ -1,5 +1,5 @@
 import { lexiconFor } from './lexicons.js'
-import { markers, normaliseForCharacters, tokenise } from './tokenise.js'
+import { characterUnits, type CodeUnitBuffer, markers, tokenise } from './tokenise.js'
 
 export interface FeatureConfig {
   /** log2 of the number of hash buckets. */
@@ -177,10 +177,12 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
       }
     }
   }
+  const characters: CodeUnitBuffer = { units: new Uint16Array(512) }
   const extractTokens = (text: string, tokens: readonly string[], out: SparseVector): SparseVector => {
-    const chars = config.charMax > 0 ? ' ' + normaliseForCharacters(text) + ' ' : ''
+    const charLength = config.charMax > 0 ? characterUnits(text, characters) : 0
+    const chars = characters.units
     const wordCount = tokens.length * (config.wordBigrams ? 2 : 1)
-    const charCount = charNgramCount(chars.length, config.charMin, config.charMax)
+    const charCount = charNgramCount(charLength, config.charMin, config.charMax)
     reserve(out, wordCount + charCount + lexicons.length * lexiconFeatureNames.length)
     const { indices, values } = out
     // Word and character features are each scaled to unit length, so the ~300 character n-grams of a
@@ -198,10 +200,10 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
       }
     }
     const charValue = charCount === 0 ? 1 : 1 / Math.sqrt(charCount)
-    for (let start = 0; start + config.charMin <= chars.length; start++) {
+    for (let start = 0; start + config.charMin <= charLength; start++) {
       let hash = charSeed
-      for (let n = 1; n <= config.charMax && start + n <= chars.length; n++) {
-        hash = Math.imul(hash ^ chars.charCodeAt(start + n - 1), fnvPrime)
+      for (let n = 1; n <= config.charMax && start + n <= charLength; n++) {
+        hash = Math.imul(hash ^ (chars[start + n - 1] as number), fnvPrime)
         if (n >= config.charMin) {
           indices[at] = finalise(hash) & mask
           values[at++] = charValue

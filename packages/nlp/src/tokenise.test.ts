@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { readLabelledMentions } from './labelled-mentions.js'
 import { emojiPolarity } from './lexicons.js'
 import { createPrng } from './prng.js'
-import { markers, tokenise } from './tokenise.js'
+import { characterUnits, markers, normaliseForCharacters, tokenise } from './tokenise.js'
 
 test('replaces handles and URLs with markers', () => {
   expect(tokenise('@acme see https://t.co/x1 now')).toEqual([markers.user, 'see', markers.url, 'now'])
@@ -96,5 +96,23 @@ test('splits random social-text fragments exactly as the reference pattern does'
 test('splits every labelled brand mention exactly as the reference pattern does', () => {
   for (const { text } of readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl'))) {
     expect([text, tokenise(text)]).toEqual([text, referenceTokenise(text)])
+  }
+})
+
+test('the character view is the padded normalised text, for random fragments and every brand mention', () => {
+  const pieces = ['a', 'A', 'o', 'O', ' ', '  ', '\n', '\r', '\t', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u200b', '@', '_', 'x1', 'http://', 'https://', 'www.', 'http',
+    '😂', '\ud83d', '\ude02', '\ud800', 'İ', 'ß', 'É', '.', '!', 'ooo', '!!!']
+  const texts = readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl')).map((row) => row.text)
+  const random = createPrng(5)
+  for (let i = 0; i < 20_000; i++) {
+    let text = ''
+    const length = Math.floor(random() * 25)
+    for (let j = 0; j < length; j++) text += pieces[Math.floor(random() * pieces.length)] as string
+    texts.push(text)
+  }
+  const buffer = { units: new Uint16Array(1) }
+  for (const text of texts) {
+    const length = characterUnits(text, buffer)
+    expect([text, String.fromCharCode(...buffer.units.subarray(0, length))]).toEqual([text, ` ${normaliseForCharacters(text)} `])
   }
 })
