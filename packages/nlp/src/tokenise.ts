@@ -62,7 +62,7 @@ function endsToken (text: string, at: number): boolean {
   return !isWordCharAt(text, at) || text.charCodeAt(at) === 95
 }
 
-/** JavaScript's `\s`. */
+/** JavaScript's `\s` (also what `trim` removes). */
 function isSpace (code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13)
   return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
@@ -288,7 +288,7 @@ export function characterUnits (text: string, buffer: CodeUnitBuffer): number {
   let space = false
   for (let i = 0; i < lower.length; i++) {
     const code = lower.charCodeAt(i)
-    if (isWhitespace(code)) {
+    if (isSpace(code)) {
       space = true
       previous = -1
       continue
@@ -309,11 +309,4 @@ export function characterUnits (text: string, buffer: CodeUnitBuffer): number {
   }
   units[length++] = 32
   return length
-}
-
-/** `\s` (and what `trim` removes): ASCII and Unicode spaces, line terminators and the BOM. */
-function isWhitespace (code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13)
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
 }
