@@ -8,6 +8,12 @@ test('Luhn accepts valid card numbers and rejects one-digit typos', () => {
   expect(luhnValid('4111111111111112')).toBe(false)
 })
 
+test('an email after a handle is found; a handle alone is no email', () => {
+  expect(detectPii('@ParcelPalUK write to sam.okafor@example.com please')).toEqual(['email'])
+  expect(detectPii('@a@b.co')).toEqual(['email'])
+  expect(detectPii('@ParcelPalUK and @GreenBasket.co are both useless')).toEqual([])
+})
+
 test('finds emails, phones, Luhn-valid cards, IBANs, account numbers and street addresses', () => {
   expect(detectPii('email me at jo.bloggs@example.co.uk')).toEqual(['email'])
   expect(detectPii('ring me on 07700 900123 please')).toEqual(['phone'])

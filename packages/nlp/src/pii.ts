@@ -31,6 +31,15 @@ const foreignStreetPattern = /\b(?:(?:calle|c\/|avenida|avda\.?|rua|avenida|trav
 const foreignStreetWords = /calle|c\/|avenida|avda|rua|travessa|rue|avenue|boulevard|chemin|allee|strasse|straße|str\.|weg|platz|gasse/iu
 const postcodePattern = /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b\d{5}(?:-\d{4})? [A-Z][a-z]+/
 
+/** An email needs a local-part character right before an `@`; a handle (`@brand`) has none, so most mentions skip the pattern. */
+function mayHoldEmail (text: string): boolean {
+  for (let at = text.indexOf('@', 1); at > 0; at = text.indexOf('@', at + 1)) {
+    const code = text.charCodeAt(at - 1)
+    if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46 || code === 43 || code === 45) return true
+  }
+  return false
+}
+
 function digitsOf (text: string): string {
   return text.replace(/\D/g, '')
 }
@@ -38,7 +47,7 @@ function digitsOf (text: string): string {
 /** The kinds of personal data found in `text` (raw, not folded: case matters for postcodes and IBANs). */
 export function detectPii (text: string): PiiKind[] {
   const found: PiiKind[] = []
-  if (text.includes('@') && emailPattern.test(text)) found.push('email')
+  if (mayHoldEmail(text) && emailPattern.test(text)) found.push('email')
   let hasCard = false
   if (/\d{4}/.test(text)) {
     for (const match of text.matchAll(cardCandidates)) {

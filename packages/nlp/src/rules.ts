@@ -5,9 +5,14 @@
  * missed safety or legal cue costs far more than the few microseconds this takes.
  */
 
+const nonAscii = /[\u0080-\uffff]/
+
 /** Lower case without diacritics; `ß` becomes `ss` and typographic apostrophes become `'`. */
 export function foldText (text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').replace(/[’‘`]/g, "'")
+  const lower = text.toLowerCase()
+  // ASCII text has no accents, ß or typographic apostrophes: only a backtick can change.
+  if (!nonAscii.test(lower)) return lower.includes('`') ? lower.replace(/`/g, "'") : lower
+  return lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').replace(/[’‘`]/g, "'")
 }
 
 /** Stands for every letter or digit outside ASCII in the text the rules read (see `ruleView`). */
@@ -124,7 +129,6 @@ function hasTopLevelBar (pattern: string): boolean {
   return topLevelAlternatives(pattern).length > 1
 }
 
-const nonAscii = /[\u0080-\uffff]/
 const otherLetters = /(?=[\u0080-\u{10ffff}])[\p{L}\p{N}]/gu
 
 /** Folded text with each non-ASCII letter or digit replaced by one placeholder letter, so an ASCII word boundary sees it as a letter. */
