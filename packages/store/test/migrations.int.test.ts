@@ -182,6 +182,20 @@ describe.each(targets)('on $name', (target) => {
     expect(unsent).toEqual([])
   })
 
+  test('0008 drops sent_at and the outbox_unsent index, and a row written afterwards is still queued for the relay', async () => {
+    const pool = openPool()
+    await migrate(pool)
+    const { rows: columns } = await pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'sent_at'")
+    expect(columns).toEqual([])
+    const { rows: indexes } = await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = 'outbox' AND indexname = 'outbox_unsent'")
+    expect(indexes).toEqual([])
+    await pool.query("INSERT INTO tenants (id, name) VALUES ('acme-eu', 'Acme Europe')")
+    await pool.query(`INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)
+      VALUES ('acme-eu', 'tkt_1', 1, 'tkt_1_1', 'k', '{}')`)
+    const { rows: queued } = await pool.query<{ ticket_id: string }>('SELECT o.ticket_id FROM outbox_pending p JOIN outbox o USING (id)')
+    expect(queued).toEqual([{ ticket_id: 'tkt_1' }])
+  })
+
   test('a second run applies nothing, and a file added later is applied on the next run', async () => {
     const pool = openPool()
     const dir = await writeMigrations({ '0001_a.sql': 'CREATE TABLE a (id int);' })
