@@ -248,7 +248,18 @@ const ruleWords = {
     'silla de ruedas[^.!?]{0,120}(?:sola|solo|nadie|sin rampa)', 'fauteuil roulant[^.!?]{0,120}(?:seule?|personne|pas de rampe)',
     'cadeira de rodas[^.!?]{0,120}(?:sozinh[oa]|ninguem|sem rampa)', 'will sich mit (?:ihr|ihm) treffen', 'schreibt meine[mr] \\d{1,2}-?jahrigen',
     'publicar fotos (?:dela|dele)', 'ameac\\w* (?:a )?(?:minha|meu) filh[oa]',
-    '(?:separad[oa]|separated|getrennt|separee?) [^.!?]{0,30}(?:de mim|from me|von mir|de moi|de mi)'
+    '(?:separad[oa]|separated|getrennt|separee?) [^.!?]{0,30}(?:de mim|from me|von mir|de moi|de mi)',
+    // A stranger photographing or clinging to a child; bleeding staff; brakes and seat belts that fail; death caps;
+    // glass in a cot; a diabetic who lives alone without food; a door closing on an arm (pt).
+    '(?:photograph\\w*|filming|fotografiert|filmt|sacando fotos a|tirando fotos (?:da|do)|prend (?:des )?photos de) (?:my|her|his|meine|meinen|mi|minha|meu|ma|mon) (?:\\d+ ?(?:yo|year old) )?(?:daughter|son|kid|child|tochter|sohn|kind|hij[oa]|filh[oa]|fille|fils)',
+    '(?:daughter|son|tochter|sohn|hij[oa]|filh[oa]|fille|fils) (?:\\(\\d+\\) )?[^.!?]{0,60}(?:fotografiert|filmt|photographing|filming|sacando fotos|tirando fotos)',
+    '(?:pegado|arrimado|encima) (?:a|de) mi hij[oa]', 'blutend\\w*',
+    'pedal (?:se fue|went|sank|dropped|ging|foi) (?:hasta el fondo|to the floor|all the way|bis zum boden|ate o fundo)',
+    '(?:cinto|cinturon|seat ?belts?|sicherheitsgurt|gurt|ceinture)[^.!?]{0,40}(?:nao trava|no traba|won\'?t (?:lock|latch|click|buckle)|doesn\'?t (?:lock|latch|click|buckle)|ne se verrouille|rastet nicht)',
+    'knollenblatterpilz\\w*', 'death caps?',
+    '(?:estilhac\\w*|cristales|vidrios|shards?|broken glass|eclats? de verre|scherben)[^.!?]{0,60}(?:berco|cuna|crib|cot|berceau|kinderbett)',
+    '(?:diabetic|diabetica?|diabetique|diabetiker\\w*)[^.!?]{0,80}(?:lives alone|vive sol[oa]|vit seule?|lebt allein|mora sozinh[oa])',
+    'portas? [^.!?]{0,40}(?:fechou|fecharam) n[oa] (?:braco|mao|perna|pe)'
   ],
   legal: [
     'lawyers?', 'solicitors?', 'attorneys?', 'sue', 'suing', 'sued', 'lawsuit', 'class action', 'legal action', 'legal team', 'small claims', '(?:take|taking) (?:you|them|this) to court', 'see you in court', 'court case', 'ombudsman', 'regulator', 'trading standards',
@@ -263,7 +274,10 @@ const ruleWords = {
     'environmental health', 'food standards agency', 'health inspectors?', 'lebensmitteluberwachung', 'gesundheitsamt', 'ordnungsamt', 'omic', 'oficina de atencion al usuario', 'sanidad', 'hygiene alimentaire', 'asae', 'vigilancia sanitaria',
     // Consumer and dispute bodies of Austria, Latin America, Quebec and Belgium.
     'schlichtung\\w*', 'e-control', 'enre', 'defensa del consumidor', 'profeco', 'sernac', 'indecopi', 'konsumentenschutz', 'arbeiterkammer',
-    'office de la protection du consommateur', 'test-achats'
+    'office de la protection du consommateur', 'test-achats',
+    // Small claims online, county courts, consumer associations, regulators of Brazil, Mexico and the UK's travel trade.
+    'money ?claims? online', 'county court', 'consumer (?:association|organi[sz]ation|group) (?:that|who|which|to|will)', 'associations? de (?:defense des )?consommateurs',
+    'asociacion(?:es)? de consumidores', 'associac(?:ao|oes) de (?:defesa do )?consumidor', 'susep', 'condusef', 'aneel', 'bvrla', 'abta', 'signalconso'
   ],
   compromise: [
     'hacked', 'been hacked', 'got hacked', 'compromised', 'someone (?:logged|got) into my account', 'unauthori[sz]ed (?:charges?|transactions?|payments?|logins?|access|purchases?)', "didn'?t make (?:this|these) (?:purchase|payment|transaction)s?",
@@ -284,7 +298,11 @@ const ruleWords = {
     'block (?:it|my card|the card) (?:now|immediately|asap)', 'bloquead(?:la|lo) ya', 'me acaban de sacar',
     // SIM clones and number changes (pt, de), an account emptied to an unknown IBAN (es).
     'clonaram (?:o )?(?:meu )?(?:chip|numero|cartao)', 'alguem alterou', 'nao recebo os codigos', '(?:e?sim)[^.!?]{0,40}auf meine nummer',
-    'meine sms-codes', 'me han vaciado', 'vaciado la cuenta', 'iban que no conozco', '(?:nome|conta|pessoa) que eu nunca vi'
+    'meine sms-codes', 'me han vaciado', 'vaciado la cuenta', 'iban que no conozco', '(?:nome|conta|pessoa) que eu nunca vi',
+    // Someone else using the account, a profile nobody made, payments never approved (fr, en).
+    '(?:alguem|alguien|quelqu\'un|someone|somebody|jemand) (?:\\w+ ){0,2}(?:usando|using|utilise|benutzt|nutzt) (?:a )?(?:minha|mi|mon|my|mein(?:en)?) (?:conta|cuenta|compte|account|konto)',
+    'profile (?:called|named) [^.!?]{0,30}on my account', 'j\'?ai rien valide', 'je n\'ai rien valide',
+    'i (?:didn\'?t|never|did not) (?:approve|confirm)d? (?:this|that|the|a|any) (?:payment|transaction|purchase|charge|transfer)'
   ],
   dataExposure: [
     'data breach', 'data leak', 'breach', 'leaked', 'leak(?:ing)? (?:my|our|customer|personal)', 'exposed (?:my|our|customer|personal)', "(?:can|could) see (?:other|someone else'?s|another) (?:people'?s |customer'?s |person'?s )?(?:orders?|accounts?|details|data|information|bookings?|statements?|addresses)",
@@ -304,7 +322,13 @@ const ruleWords = {
     'a stranger\'?s whole', '(?:shows|showing|shows me) every (?:guest|customer|passenger)',
     // A guest's passport handed over; players' data exposed (fr); a neighbour's bill (de).
     'another guest\'?s (?:\\w+ ){0,2}(?:passport|details|card|booking|bill|invoice|id|copy)', 'donnees [^.!?]{0,30}exposees',
-    'faille (?:de securite|touchant)', '\\w*(?:abrechnung|rechnung|vertrag|kontoauszug)\\w* (?:meines|meiner) (?:nachbarn|nachbarin)'
+    'faille (?:de securite|touchant)', '\\w*(?:abrechnung|rechnung|vertrag|kontoauszug)\\w* (?:meines|meiner) (?:nachbarn|nachbarin)',
+    // Other people's names and addresses shown; whose calls am I seeing; a neighbour's bill; a previous customer's papers.
+    'other (?:people|users|players|customers|guests)\'?s? (?:real |full |home )?(?:names?|emails?|email addresses|addresses|details|data|phone numbers)',
+    'whose (?:calls|data|account|bills?|details|statements?|orders?) am i (?:looking at|seeing)', '(?:bill|statement|invoice) (?:inside )?(?:is|was) (?:my )?neighbou?r\'?s',
+    'someone else\'?s (?:house|home)', '(?:von|mit) (?:name und adresse von )?fremden (?:leuten|personen|menschen|kunden)', 'de un tal [a-z]+',
+    '(?:du|del|do|des|dos) (?:client|cliente|locataire|conducteur|inquilino|hospede|huesped)s? (?:precedent|anterior)', 'previous (?:customer|guest|renter|hirer|driver|tenant|occupant)\'?s',
+    '(?:vorherigen|vorigen) (?:kunden|mieters|gasts|fahrers)', '(?:de|dos|das) tod[oa]s (?:os|as) (?:hospedes|clientes|passageiros)', 'de todos los (?:huespedes|clientes|pasajeros)'
   ],
   discrimination: [
     'racis[mt]\\w*', 'sexis[mt]\\w*', 'homophob\\w*', 'transphob\\w*', 'discriminat\\w*', 'because i(?:\'?m| am) (?:black|muslim|gay|trans|disabled|a woman|in a wheelchair)', 'wheelchair user (?:was )?(?:refused|denied|left)', 'refused (?:service|entry) because',
