@@ -1,6 +1,6 @@
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createDeliveryRetention } from '../src/webhooks/delivery-retention.js'
 
 const logger = createLogger({ level: 'silent', name: 'webhook-retention-test' })
@@ -10,21 +10,17 @@ const daysAgo = (days: number): Date => new Date(now.getTime() - days * day)
 
 describe('pruning finished webhook deliveries on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
 
   beforeAll(async () => {
-    const db = await freshDatabase('webhook_retention')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('webhook_retention'))
     for (const [tenant, id] of [['acme', 'sub-1'], ['acme', 'sub-2'], ['globex', 'sub-1']]) {
       await pool.query('INSERT INTO webhook_subscriptions (tenant_id, id, url, secret) VALUES ($1, $2, \'https://example.test/hook\', \'whsec_0123456789abcdef\')', [tenant, id])
     }
   })
 
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
 
   async function addDelivery (tenant: string, subscription: string, id: string, status: 'pending' | 'delivered' | 'dead', createdDaysAgo: number, updatedDaysAgo = createdDaysAgo): Promise<void> {

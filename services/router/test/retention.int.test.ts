@@ -1,6 +1,6 @@
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createRetentionPruner } from '../src/index.js'
 
 const logger = createLogger({ level: 'silent', name: 'retention-test' })
@@ -10,18 +10,14 @@ const daysAgo = (days: number): Date => new Date(now.getTime() - days * day)
 
 describe('retention pruning on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
 
   beforeAll(async () => {
-    const db = await freshDatabase('retention')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('retention'))
   })
 
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
 
   beforeEach(async () => {
