@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto'
+// Before kafkajs: replaces its quadratic grouping of a send's messages (see the file).
+import './kafkajs-grouping.js'
 import {
   type Admin, type Consumer as KafkaJsConsumer, type EachBatchPayload, Kafka, type KafkaConfig, type LogEntry,
-  logLevel as KafkaLogLevel, Partitioners, type Producer as KafkaJsProducer,
+  logLevel as KafkaLogLevel, type Producer as KafkaJsProducer,
 } from 'kafkajs'
 import { isRetriable } from '@earshot/errors'
 import { backoffDelay, sleep } from './backoff.js'
 import { processBatch, defaultRetryPolicy } from './batch-processor.js'
 import { deadLetterTopicOf } from './dead-letter.js'
 import { BusError, ProduceError } from './errors.js'
+import { createKeyPartitioner } from './murmur2.js'
 import { type BusLogger, silentLogger } from './logger.js'
 import type {
   Assignment, Bus, Consumer, ConsumerOptions, FetchOptions, Headers, IncomingMessage, OutgoingMessage, Producer, ProducerOptions, RetryPolicy, TopicSpec,
@@ -95,7 +98,7 @@ class BatchingProducer implements Producer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: createKeyPartitioner,
     })
   }
 
