@@ -24,13 +24,20 @@ export function deployableServices (): string[] {
     .sort()
 }
 
+/** The script a `node [flags…] script [args…]` command runs; undefined for other programs. */
+export function scriptOfCommand (command: readonly string[]): string | undefined {
+  const [program, ...args] = command
+  if (program !== 'node') return undefined
+  return args.find((arg) => !arg.startsWith('-'))
+}
+
 /**
  * `node services/router/dist/main.js` → `services/router/src/main.ts`: what tsc -b compiles to the script a command runs
  * (every workspace has rootDir src and outDir dist). Undefined when the command runs no compiled workspace script.
  */
 export function sourceOfCommand (command: readonly string[]): string | undefined {
-  const [program, script] = command
-  if (program !== 'node' || script === undefined) return undefined
+  const script = scriptOfCommand(command)
+  if (script === undefined) return undefined
   const match = /^((?:packages|services)\/[a-z0-9-]+)\/dist\/(.+)\.js$/.exec(script)
   return match === null ? undefined : `${match[1]}/src/${match[2]}.ts`
 }

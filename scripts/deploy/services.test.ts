@@ -13,11 +13,12 @@ import { parseXSourceSettings } from '../../services/ingest-x/src/x-connector.js
 import { parseYouTubeSourceSettings } from '../../services/ingest-youtube/src/youtube-connector.js'
 import { commandOf, environmentOf, exampleDotenv, loadCompose } from './compose.js'
 import { type K8sObject, kustomizations, objectsOfKind, render } from './kustomize.js'
-import { deployableServices, readRepoFile, repoFileExists, repoRoot, sourceOfCommand } from './repo.js'
+import { serviceNames, serviceNodeArgs } from '../e2e/pipeline.js'
+import { deployableServices, readRepoFile, repoFileExists, repoRoot, scriptOfCommand, sourceOfCommand } from './repo.js'
 import { migrationEnvironment, serviceConfigSchemas } from './service-configs.js'
 
 const compose = loadCompose()
-const serviceOfCommand = (command: readonly string[]): string | undefined => /^services\/([a-z0-9-]+)\/dist\/main\.js$/.exec(command[1] ?? '')?.[1]
+const serviceOfCommand = (command: readonly string[]): string | undefined => /^services\/([a-z0-9-]+)\/dist\/main\.js$/.exec(scriptOfCommand(command) ?? '')?.[1]
 
 interface ConfigMapLike { data?: Record<string, string> }
 interface SecretLike { stringData?: Record<string, string>, data?: Record<string, string> }
@@ -73,6 +74,19 @@ test('every service with a src/main.ts is built by npm run build, deployed by co
     ...(inK8s.includes(service) ? [] : [`${service} has no Deployment in k8s/base`]),
   ])
   expect(missing).toEqual([])
+})
+
+test('the benchmark and fault runs start each service with the node flags its compose and Kubernetes commands give', () => {
+  const flagsOf = (command: readonly string[]): string[] => command.slice(1, command.indexOf(scriptOfCommand(command) ?? ''))
+  const deployed = [
+    ...Object.values(compose.services).map((s) => commandOf(s)),
+    ...objectsOfKind<IDeployment & K8sObject>(render('k8s/base'), 'Deployment').flatMap((d) => (d.spec?.template.spec?.containers ?? []).map((c) => c.command ?? [])),
+  ]
+  for (const name of serviceNames) {
+    const commands = deployed.filter((command) => serviceOfCommand(command) === name)
+    expect(commands.length).toBeGreaterThanOrEqual(2)
+    for (const command of commands) expect({ name, flags: flagsOf(command) }).toEqual({ name, flags: serviceNodeArgs[name] })
+  }
 })
 
 test('every command in compose and Kubernetes runs the compiled output of a source file that exists', () => {

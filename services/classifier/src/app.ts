@@ -1,16 +1,12 @@
-import { type Bus, eventHandler } from '@earshot/bus'
-import { type Classification, encodeClassifiedMention, type Mention, messageKeyFor, topics } from '@earshot/contracts'
+import type { Bus } from '@earshot/bus'
+import { topics } from '@earshot/contracts'
 import type { Logger, Metrics } from '@earshot/observability'
-
-/** What the service needs from the model: deterministic, so a redelivered mention classifies identically. */
-export interface MentionClassifier {
-  modelVersion: string
-  classify: (mention: Mention) => Classification
-}
+import { inProcessBatchClassifier, invalidMentionError, type MentionBatchClassifier, type MentionClassifier } from './batch-classifier.js'
 
 export interface ClassifierDeps {
   bus: Bus
-  classifier: MentionClassifier
+  /** A model used on the event loop, or a batch classifier such as the service's worker threads. */
+  classifier: MentionClassifier | MentionBatchClassifier
   logger: Logger
   metrics: Metrics
   groupId?: string
@@ -26,9 +22,10 @@ export interface ClassifierDeps {
  * with the reason. Built without I/O of its own: main.ts supplies the adapters.
  */
 export function createClassifierApp (deps: ClassifierDeps) {
-  const log = deps.logger.child({ component: 'classifier', modelVersion: deps.classifier.modelVersion })
+  const classifier = 'classifyBatch' in deps.classifier ? deps.classifier : inProcessBatchClassifier(deps.classifier)
+  const log = deps.logger.child({ component: 'classifier', modelVersion: classifier.modelVersion })
   const classified = deps.metrics.counter('classifier_mentions_total', 'Mentions classified')
-  const seconds = deps.metrics.histogram('classifier_batch_seconds', 'Time to classify a batch (model only)', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1])
+  const seconds = deps.metrics.histogram('classifier_batch_seconds', 'Time to classify a batch (with worker threads: from hand-over to answer)', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1])
   const sentiment = deps.metrics.counter('classifier_sentiment_total', 'Sentiment labels given', ['label'])
   const intents = deps.metrics.counter('classifier_intents_total', 'Intent labels given', ['label'])
   const urgency = deps.metrics.counter('classifier_urgency_total', 'Urgency levels given', ['level'])
@@ -41,22 +38,24 @@ export function createClassifierApp (deps: ClassifierDeps) {
     // Classifying is synchronous, but a batch then waits for the broker's acknowledgement: with
     // several partitions in hand, the next batch is classified during that wait instead of after it.
     partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 3,
-    handler: eventHandler(topics.mentions, async (events) => {
+    handler: async (batch, context) => {
       const started = performance.now()
-      const classifications = events.map(({ event }) => deps.classifier.classify(event))
+      // Decoding happens with the classification (in a worker thread when there are threads), so the
+      // contract check and its dead letters are the classifier's answer for each message.
+      const outcome = await classifier.classifyBatch(batch.messages.map((message) => message.value))
       seconds.observe((performance.now() - started) / 1000)
-      // The mentions were checked against mentions.v1 when decoded: only the classification is checked again.
-      await producer.send(topics.mentionsClassified, events.map(({ event }, i) => ({
-        key: messageKeyFor(event),
-        value: encodeClassifiedMention(event, classifications[i] as Classification),
-      })))
-      classified.inc(events.length)
-      for (const classification of classifications) {
-        sentiment.inc({ label: classification.sentiment.label })
-        urgency.inc({ level: classification.urgency.level })
-        for (const intent of classification.intents) intents.inc({ label: intent.label })
-      }
-    }),
+      const out: Array<{ key: string, value: string }> = []
+      outcome.messages.forEach((result, i) => {
+        if ('invalid' in result) context.deadLetter(batch.messages[i]!, invalidMentionError(result.invalid))
+        else out.push(result)
+      })
+      if (out.length === 0) return
+      await producer.send(topics.mentionsClassified, out)
+      classified.inc(out.length)
+      for (const [label, n] of Object.entries(outcome.labels.sentiment)) sentiment.inc({ label }, n)
+      for (const [level, n] of Object.entries(outcome.labels.urgency)) urgency.inc({ level }, n)
+      for (const [label, n] of Object.entries(outcome.labels.intents)) intents.inc({ label }, n)
+    },
   })
 
   return {

@@ -3,6 +3,7 @@ import { fetchSettingsOf, loadConfigOrExit } from '@earshot/config'
 import { createMentionClassifier } from '@earshot/nlp'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createClassifierApp } from './app.js'
+import { startClassificationThreads } from './classification-threads.js'
 import { classifierConfigSchema } from './config.js'
 
 async function main (): Promise<void> {
@@ -12,7 +13,9 @@ async function main (): Promise<void> {
   shutdown.listen()
   const metrics = createMetrics({ service: 'classifier' })
 
-  const classifier = createMentionClassifier()
+  // With threads, only they load the model; the event loop fetches, decodes, produces and commits.
+  const classifier = config.CLASSIFIER_THREADS === 0 ? createMentionClassifier() : await startClassificationThreads({ threads: config.CLASSIFIER_THREADS, logger })
+  if ('close' in classifier) shutdown.register('classification threads', async () => { await classifier.close() })
   const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: fetchSettingsOf(config) })
   shutdown.register('kafka', async () => { await bus.close() })
   const app = createClassifierApp({ bus, classifier, logger, metrics, groupId: config.CLASSIFIER_GROUP_ID, topicPartitions: config.CLASSIFIER_TOPIC_PARTITIONS })
@@ -29,7 +32,7 @@ async function main (): Promise<void> {
     health.setNotReady()
     await app.stop()
   })
-  logger.info({ modelVersion: classifier.modelVersion, port: config.HTTP_PORT }, 'classifier ready')
+  logger.info({ modelVersion: classifier.modelVersion, threads: config.CLASSIFIER_THREADS, port: config.HTTP_PORT }, 'classifier ready')
 }
 
 main().catch((err: unknown) => {

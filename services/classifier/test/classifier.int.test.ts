@@ -3,7 +3,7 @@ import { type ClassifiedMention, decodeEvent, encodeEvent, messageKeyFor, sample
 import { createMentionClassifier } from '@earshot/nlp'
 import { createLogger, createMetrics } from '@earshot/observability'
 import { testEnvironment, uniqueName, waitFor } from '@earshot/testing'
-import { createClassifierApp } from '../src/index.js'
+import { createClassifierApp, type MentionBatchClassifier, type MentionClassifier, startClassificationThreads } from '../src/index.js'
 
 describe('classifier service on a real broker', () => {
   let bus: KafkaBus
@@ -21,12 +21,17 @@ describe('classifier service on a real broker', () => {
       .map((m) => decodeEvent(topics.mentionsClassified, m.value))
   }
 
-  test('classifies every mention, identically when it is delivered twice, and dead-letters invalid events with the reason', async () => {
+  test.each([
+    ['on the event loop', 0],
+    ['in two worker threads', 2],
+  ])('classifies every mention (%s), identically when it is delivered twice, and dead-letters invalid events with the reason', async (_how, threadCount) => {
     const tenantId = uniqueName('cls').toLowerCase().slice(0, 40)
+    const logger = createLogger({ level: 'silent', name: 'classifier-test' })
+    const threads = threadCount === 0 ? undefined : await startClassificationThreads({ threads: threadCount, logger })
     const app = createClassifierApp({
       bus,
-      classifier,
-      logger: createLogger({ level: 'silent', name: 'classifier-test' }),
+      classifier: threads ?? classifier as MentionClassifier | MentionBatchClassifier,
+      logger,
       metrics: createMetrics({ service: 'classifier-test' }),
       groupId: uniqueName('classifier'),
       startAt: 'latest',
@@ -50,6 +55,7 @@ describe('classifier service on a real broker', () => {
       return got.length >= 5 ? got : undefined
     }, { timeoutMs: 30_000, message: 'five classified mentions' })
     await app.stop()
+    await threads?.close()
 
     expect(out).toHaveLength(5)
     const first = out.filter((m) => m.id === mentions[0]!.id)
