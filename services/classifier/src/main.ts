@@ -1,6 +1,5 @@
 import { createKafkaBus } from '@earshot/bus'
 import { fetchSettingsOf, loadConfigOrExit } from '@earshot/config'
-import { createMentionClassifier } from '@earshot/nlp'
 import { createHealthServer, createLogger, createMetrics, createShutdownRegistry } from '@earshot/observability'
 import { createClassifierApp } from './app.js'
 import { startClassificationThreads } from './classification-threads.js'
@@ -13,8 +12,11 @@ async function main (): Promise<void> {
   shutdown.listen()
   const metrics = createMetrics({ service: 'classifier' })
 
-  // With threads, only they load the model; the event loop fetches, decodes, produces and commits.
-  const classifier = config.CLASSIFIER_THREADS === 0 ? createMentionClassifier() : await startClassificationThreads({ threads: config.CLASSIFIER_THREADS, logger })
+  // With threads, only they load the model, and the event loop never imports @earshot/nlp (tinyld and
+  // the lexicons alone are ≈ 60 MB of RSS); it fetches, produces and commits.
+  const classifier = config.CLASSIFIER_THREADS === 0
+    ? (await import('@earshot/nlp')).createMentionClassifier()
+    : await startClassificationThreads({ threads: config.CLASSIFIER_THREADS, logger })
   if ('close' in classifier) shutdown.register('classification threads', async () => { await classifier.close() })
   const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: fetchSettingsOf(config) })
   shutdown.register('kafka', async () => { await bus.close() })
