@@ -28,9 +28,10 @@ export function createSparseVector (capacity = 4096): SparseVector {
 const fnvOffset = 0x811c9dc5
 const fnvPrime = 0x01000193
 
-function fnvString (seed: number, text: string): number {
+/** FNV-1a over `text` from `start` (so a prefixed token's remainder hashes without a substring). */
+function fnvString (seed: number, text: string, start = 0): number {
   let hash = seed
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), fnvPrime)
+  for (let i = start; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), fnvPrime)
   return hash
 }
 
@@ -149,25 +150,37 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
       scores[l] = score
     }
   })
+  // A word's unigram feature index, as one bit: a token whose bit is clear is in no lexicon, so most
+  // tokens skip the map (a cache miss into a large table) and are decided from 32 KB.
+  const inLexicon = new Uint32Array(((mask + 1) >>> 5) || 1)
+  const lexiconBit = (index: number): boolean => ((inLexicon[index >>> 5] as number) & (1 << (index & 31))) !== 0
+  for (const word of combined.keys()) {
+    const index = finalise(fnvString(unigramSeed, word)) & mask
+    inLexicon[index >>> 5] = (inLexicon[index >>> 5] as number) | (1 << (index & 31))
+  }
+  let tokenIndices = new Int32Array(256)
   const summaries: LexiconSummary[] = lexicons.map(() => ({ positive: 0, negative: 0, last: 0 }))
   const add = (summary: LexiconSummary, score: number): void => {
     if (score > 0) summary.positive += score
     else summary.negative -= score
     summary.last = score
   }
-  const summariseAll = (tokens: readonly string[]): void => {
+  /** `indices[i]`: token i's unigram feature index, which extractTokens has just computed. */
+  const summariseAll = (tokens: readonly string[], indices: Int32Array): void => {
     for (const summary of summaries) {
       summary.positive = 0
       summary.negative = 0
       summary.last = 0
     }
-    for (const token of tokens) {
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string
       if (token === markers.positiveEmoji || token === markers.negativeEmoji) {
         const score = token === markers.positiveEmoji ? 0.5 : -0.5
         for (const summary of summaries) add(summary, score)
         continue
       }
       const negated = token.startsWith(markers.negationPrefix)
+      if (!lexiconBit(negated ? finalise(fnvString(unigramSeed, token, markers.negationPrefix.length)) & mask : indices[i] as number)) continue
       const scores = combined.get(negated ? token.slice(markers.negationPrefix.length) : token)
       if (scores === undefined) continue
       for (let l = 0; l < summaries.length; l++) {
@@ -189,9 +202,12 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
     // tweet do not drown its ~40 word features.
     const wordValue = wordCount === 0 ? 1 : 1 / Math.sqrt(wordCount)
     let at = 0
+    if (tokenIndices.length < tokens.length) tokenIndices = new Int32Array(tokens.length * 2)
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as string
-      indices[at] = finalise(fnvString(unigramSeed, token)) & mask
+      const unigram = finalise(fnvString(unigramSeed, token)) & mask
+      tokenIndices[i] = unigram
+      indices[at] = unigram
       values[at++] = wordValue
       if (config.wordBigrams) {
         const left = i === 0 ? '<S>' : tokens[i - 1] as string
@@ -212,7 +228,7 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
     }
     out.length = at
     if (config.lexicon) {
-      summariseAll(tokens)
+      summariseAll(tokens, tokenIndices)
       lexicons.forEach((lexicon, l) => addLexiconFeatures(out, lexicon.indices, summaries[l] as LexiconSummary))
     }
     return out
