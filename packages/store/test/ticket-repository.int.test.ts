@@ -1,5 +1,5 @@
-import { freshDatabase } from '@earshot/testing'
-import { createPool, createTicketRepository, migrate, type Pool, type PoolClient, type TicketRow, withTransaction } from '../src/index.js'
+import { migratedDatabase } from '@earshot/testing/store'
+import { createTicketRepository, type Pool, type PoolClient, type TicketRow, withTransaction } from '../src/index.js'
 
 const repo = createTicketRepository()
 
@@ -51,17 +51,13 @@ function mention (tenantId: string, id: string, conversationId = 'x:c1') {
 
 describe('ticket repository on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
 
   beforeAll(async () => {
-    const db = await freshDatabase('tickets')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 12 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('tickets', 12))
   })
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
 
   test('a redelivered mention inserts nothing; only new ids are reported', async () => {

@@ -1,13 +1,14 @@
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase, uniqueName } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { uniqueName } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import { type ApiApp, createApiApp } from '../src/app.js'
 import { createApiKey, seedUser } from '../src/index.js'
 import { insertTicket } from './helper.js'
 
 describe('the Earshot API on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let app: ApiApp
   const tenantA = uniqueName('tenant-a').toLowerCase()
   const tenantB = uniqueName('tenant-b').toLowerCase()
@@ -24,10 +25,7 @@ describe('the Earshot API on real PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    const db = await freshDatabase('api')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 6 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('api', 6))
     await seedUser(pool, { email: 'mo@a.test', password, name: 'Mo', grants: [{ tenantId: tenantA, role: 'moderator' }] })
     await seedUser(pool, { email: 'vi@a.test', password, name: 'Vi', grants: [{ tenantId: tenantA, role: 'viewer' }] })
     await seedUser(pool, { email: 'bo@b.test', password, name: 'Bo', grants: [{ tenantId: tenantB, role: 'agency_admin' }] })
@@ -41,8 +39,7 @@ describe('the Earshot API on real PostgreSQL', () => {
   })
   afterAll(async () => {
     await app.close()
-    await pool.end()
-    await drop()
+    await close()
   })
 
   test('without credentials every /v1 route answers 401', async () => {

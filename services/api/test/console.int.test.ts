@@ -1,8 +1,9 @@
 import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
 import { createPolicyBook, createTicketWriter, ticketIdFor, type TicketWriter } from '@earshot/router'
-import { createPool, createTicketRepository, migrate, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
-import { freshDatabase, uniqueName, waitFor } from '@earshot/testing'
+import { createTicketRepository, type Pool, ticketEventBuilders, type TicketRow, withTransaction } from '@earshot/store'
+import { uniqueName, waitFor } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import type { Browser, Page } from 'playwright-core'
 import { type ApiApp, createApiApp } from '../src/app.js'
 import { seedUser } from '../src/index.js'
@@ -39,7 +40,7 @@ describe('moderator console in a browser', () => {
   const tenantId = uniqueName('console')
   const otherTenantId = uniqueName('console-b')
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let app: ApiApp
   let baseUrl: string
   let browser: Browser
@@ -82,10 +83,7 @@ describe('moderator console in a browser', () => {
   }
 
   beforeAll(async () => {
-    const db = await freshDatabase('console')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 6 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('console', 6))
     await pool.query("INSERT INTO tenants (id, name) VALUES ($1, 'Acme Rail'), ($2, 'Globex Air')", [tenantId, otherTenantId])
     await seedUser(pool, { email, password, name: 'Mo Derator', grants: [{ tenantId, role: 'moderator' }, { tenantId: otherTenantId, role: 'moderator' }] })
     writer = createTicketWriter({ pool, policies: createPolicyBook({ [tenantId]: policy }) })
@@ -100,8 +98,7 @@ describe('moderator console in a browser', () => {
   afterAll(async () => {
     await browser?.close()
     await app?.close()
-    await pool?.end()
-    await drop?.()
+    await close?.()
   })
 
   test('a moderator signs in, sees a new ticket arrive live, approves its suggested reply and resolves it', async () => {

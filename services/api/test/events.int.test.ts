@@ -1,25 +1,23 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { type AddressInfo } from 'node:net'
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase, uniqueName, waitFor } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { uniqueName, waitFor } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import { type ApiApp, createApiApp } from '../src/app.js'
 import { createApiKey } from '../src/index.js'
 import { insertTicket } from './helper.js'
 
 describe('GET /v1/events over a real socket', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let app: ApiApp
   let port: number
   const tenantA = uniqueName('feed-a').toLowerCase()
   const tenantB = uniqueName('feed-b').toLowerCase()
 
   beforeAll(async () => {
-    const db = await freshDatabase('api_sse')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('api_sse', 4))
     await insertTicket(pool, tenantA, 1)
     await insertTicket(pool, tenantB, 2)
     app = await createApiApp({ pool, logger: createLogger({ level: 'silent', name: 'sse-test' }), eventsPollIntervalMs: 50, heartbeatMs: 100 })
@@ -28,8 +26,7 @@ describe('GET /v1/events over a real socket', () => {
   })
   afterAll(async () => {
     await app.close()
-    await pool.end()
-    await drop()
+    await close()
   })
 
   function open (token: string): Promise<{ res: IncomingMessage, text: () => string, close: () => void }> {

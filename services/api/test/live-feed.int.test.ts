@@ -1,24 +1,20 @@
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createLiveFeed, type FeedEvent, type LiveFeed } from '../src/live-feed.js'
 
 const logger = createLogger({ level: 'silent', name: 'live-feed-test' })
 
 describe('live feed on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let sequence = 0
 
   beforeAll(async () => {
-    const db = await freshDatabase('live_feed')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('live_feed', 4))
   })
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
 
   const insertSql = `INSERT INTO outbox (tenant_id, ticket_id, sequence, event_id, message_key, payload)

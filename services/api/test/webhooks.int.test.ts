@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { createKafkaBus, type KafkaBus, type Producer } from '@earshot/bus'
 import { messageKeyFor, sampleTicketEvent, type TicketEvent, topics } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase, testEnvironment, uniqueName, waitFor } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { testEnvironment, uniqueName, waitFor } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import { verifyWebhook } from '../src/webhooks/signature.js'
 import { createWebhookService, type WebhookService } from '../src/webhooks/webhook-service.js'
 import { webhookRoutes } from '../src/webhooks/webhook-routes.js'
@@ -44,7 +45,7 @@ interface DeliveryBody { id: string, eventId: string, status: string, attemptCou
 
 describe('outbound webhooks on real PostgreSQL and Kafka', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let bus: KafkaBus
   let producer: Producer
   let webhooks: WebhookService
@@ -53,10 +54,7 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
   const receivers: Array<{ close: () => Promise<void> }> = []
 
   beforeAll(async () => {
-    const db = await freshDatabase('webhooks')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 6 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('webhooks', 6))
     bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'webhooks-test' })
     await bus.ensureTopics([{ name: topics.tickets, partitions: 3 }])
     producer = bus.producer()
@@ -76,8 +74,7 @@ describe('outbound webhooks on real PostgreSQL and Kafka', () => {
     await api?.close()
     await producer?.close()
     await bus?.close()
-    await pool?.end()
-    await drop?.()
+    await close?.()
     for (const receiver of receivers) await receiver.close()
   })
 

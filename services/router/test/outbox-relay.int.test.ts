@@ -1,8 +1,9 @@
 import { createKafkaBus, type KafkaBus, type Producer } from '@earshot/bus'
 import { topics } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
-import { createPool, createTicketRepository, migrate, type Pool, type TicketRow } from '@earshot/store'
-import { freshDatabase, testEnvironment, uniqueName, waitFor } from '@earshot/testing'
+import { createTicketRepository, type Pool, type TicketRow } from '@earshot/store'
+import { testEnvironment, uniqueName, waitFor } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createOutboxRelay } from '../src/outbox-relay.js'
 
 const repo = createTicketRepository()
@@ -10,21 +11,17 @@ const logger = createLogger({ level: 'silent', name: 'router-test' })
 
 describe('outbox relay on real PostgreSQL and Kafka', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let bus: KafkaBus
 
   beforeAll(async () => {
-    const db = await freshDatabase('relay')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 6 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('relay', 6))
     bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'relay-test' })
     await bus.ensureTopics([{ name: topics.tickets, partitions: 3 }])
   })
   afterAll(async () => {
     await bus.close()
-    await pool.end()
-    await drop()
+    await close()
   })
 
   async function writeEvents (tenantId: string, tickets: number, eventsPerTicket: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { sampleClassifiedMention } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createPolicyBook, createStoredPolicyBook, createTicketWriter } from '../src/index.js'
 
 const logger = createLogger({ level: 'silent', name: 'policy-book-test' })
@@ -17,17 +17,13 @@ rules:
 
 describe('stored policy book on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
 
   beforeAll(async () => {
-    const db = await freshDatabase('policy_book')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('policy_book', 4))
   })
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
 
   const publish = async (tenantId: string, version: number, yaml: string): Promise<void> => {

@@ -1,7 +1,7 @@
 import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createPolicyBook, createScheduler, createTicketWriter, type ReplySender } from '../src/index.js'
 
 const policy = `
@@ -48,20 +48,16 @@ function mention (n: number, overrides: Partial<ClassifiedMention> = {}): Classi
 
 describe('scheduler on real PostgreSQL with a controllable clock', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let clock = new Date('2026-11-23T10:00:00Z')
   const now = (): Date => clock
   const policies = createPolicyBook({ 'acme-rail': policy })
 
   beforeAll(async () => {
-    const db = await freshDatabase('scheduler')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 6 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('scheduler', 6))
   })
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
   afterEach(async () => {
     await pool.query('TRUNCATE mentions, tickets, outbox, schedules')

@@ -1,8 +1,9 @@
 import { type Cache, createMemoryCache, createRedisCache } from '@earshot/cache'
 import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase, testEnvironment } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { testEnvironment } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createIncidentFolder, createPolicyBook, createTicketWriter } from '../src/index.js'
 import { createSpikeDetector } from '../src/spike-detector.js'
 
@@ -25,20 +26,16 @@ function mention (classification = outage, tenantId = 'nova-games'): ClassifiedM
 
 describe('spike detection in the ticket writer', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let clock = new Date('2026-03-02T16:00:00Z')
   const caches: Cache[] = []
 
   beforeAll(async () => {
-    const db = await freshDatabase('spikes')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('spikes', 4))
   })
   afterAll(async () => {
     for (const cache of caches) await cache.close()
-    await pool.end()
-    await drop()
+    await close()
   })
   afterEach(async () => {
     await pool.query('TRUNCATE mentions, tickets, outbox, schedules, incident_mentions')

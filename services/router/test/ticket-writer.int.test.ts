@@ -1,7 +1,7 @@
 import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
 import { errorCode, isRetriable } from '@earshot/errors'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { freshDatabase } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createPolicyBook, createTicketWriter } from '../src/index.js'
 
 const policy = `
@@ -45,19 +45,15 @@ function mention (n: number, overrides: Partial<ClassifiedMention> = {}): Classi
 
 describe('ticket writer on real PostgreSQL', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let clock = new Date('2026-11-23T21:30:05Z') // a Monday evening: out of hours, agency cover
   const writer = () => createTicketWriter({ pool, policies: createPolicyBook({ 'acme-rail': policy }), now: () => clock })
 
   beforeAll(async () => {
-    const db = await freshDatabase('writer')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 4 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('writer', 4))
   })
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
   afterEach(async () => {
     await pool.query('TRUNCATE mentions, tickets, outbox, schedules')

@@ -1,8 +1,9 @@
 import { type Cache, createRedisCache } from '@earshot/cache'
 import { type ClassifiedMention, sampleClassification, sampleClassifiedMention } from '@earshot/contracts'
 import { createLogger } from '@earshot/observability'
-import { createPool, migrate, type Pool } from '@earshot/store'
-import { type FakeX, freshDatabase, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
+import { type Pool } from '@earshot/store'
+import { type FakeX, startFakeX, testEnvironment, uniqueName } from '@earshot/testing'
+import { migratedDatabase } from '@earshot/testing/store'
 import { createPolicyBook, createScheduler, createTicketWriter } from '../src/index.js'
 import { createReplySenders } from '../src/reply-senders.js'
 
@@ -46,7 +47,7 @@ function mentionOf (tweetId: string, flags: Partial<typeof noFlags> = {}): Class
 
 describe('auto acknowledgements on X: the real reply sender against the fake X API, real PostgreSQL and Redis', () => {
   let pool: Pool
-  let drop: () => Promise<void>
+  let close: () => Promise<void>
   let x: FakeX
   let cachePrefix: string
   const opened: Cache[] = []
@@ -78,14 +79,10 @@ describe('auto acknowledgements on X: the real reply sender against the fake X A
   }
 
   beforeAll(async () => {
-    const db = await freshDatabase('x_ack')
-    drop = db.drop
-    pool = createPool({ connectionString: db.url, max: 6 })
-    await migrate(pool)
+    ({ pool, close } = await migratedDatabase('x_ack', 6))
   })
   afterAll(async () => {
-    await pool.end()
-    await drop()
+    await close()
   })
   beforeEach(async () => {
     x = await startFakeX({ bearerToken: userToken, ownUserId: brandUserId })
