@@ -105,6 +105,7 @@ function lexiconSentiment (language: 'es' | 'pt' | 'fr' | 'de', tokens: readonly
       negated = true
       continue
     }
+    if (!lexicon.polarityWords.mayContain(word)) continue
     const polarity = lexicon.polarity.get(word)
     if (polarity !== undefined) total += negated ? -polarity : polarity
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { NlpModelError } from './errors.js'
+import { createWordFilter, type WordFilter } from './word-filter.js'
 
 export type LexiconLanguage = 'en' | 'es' | 'fr' | 'de' | 'pt'
 
@@ -26,6 +27,8 @@ export interface Lexicon {
   /** `afinn` scores run from -5 to 5, `pattern` polarities from -1 to 1; both are rescaled to -1..1 here. */
   source: string
   polarity: Map<string, number>
+  /** Words certainly absent from `polarity` fail this without a map look-up. */
+  polarityWords: WordFilter
   negations: Set<string>
 }
 
@@ -82,7 +85,7 @@ export function lexiconFor (language: LexiconLanguage, type = naturalLexicons[la
   }
   const naturalNegations = files.negations === undefined ? [] : (readJson(join(naturalSentimentDir, files.negations)) as { words?: string[] }).words ?? []
   const negations = new Set([...naturalNegations, ...extraNegations[language]])
-  const lexicon: Lexicon = { language, source: `${type}:${naturalLexicons[language].language}`, polarity, negations }
+  const lexicon: Lexicon = { language, source: `${type}:${naturalLexicons[language].language}`, polarity, polarityWords: createWordFilter(polarity.keys()), negations }
   cache.set(key, lexicon)
   return lexicon
 }
