@@ -37,6 +37,7 @@ describe('classification threads', () => {
     const batches = [0, 10, 20, 30, 40].map(messageValues)
     const answers = await Promise.all(batches.map(async (values) => await threads.classifyBatch(values)))
     expect(threads.inFlight()).toBe(0)
+    expect(threads.running()).toBe(2)
     answers.forEach((answer, i) => expect(answer).toEqual(classifyMessages(model, batches[i]!)))
     const first = answers[0]!
     expect(first.messages.map((m) => 'invalid' in m ? m.invalid.code : 'classified')).toEqual([
@@ -59,11 +60,13 @@ test('a thread that dies fails the batches it held, and a new thread takes the n
     expect(threads.modelVersion).toBe('fixture-1')
     // The fixture thread exits on a one-message batch.
     await expect(threads.classifyBatch([Buffer.from('{}')])).rejects.toThrow('a classification thread exited (code 3) before answering')
+    expect(threads.running()).toBe(0)
     let answer: Awaited<ReturnType<ClassificationThreads['classifyBatch']>> | undefined
     for (let attempt = 0; attempt < 50 && answer === undefined; attempt++) {
       answer = await threads.classifyBatch([Buffer.from('{}'), Buffer.from('{}')]).catch(async () => { await new Promise((resolve) => setTimeout(resolve, 100)); return undefined })
     }
     expect(answer?.messages).toEqual([])
+    expect(threads.running()).toBe(1)
   } finally {
     await threads.close()
   }

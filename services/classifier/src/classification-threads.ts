@@ -32,6 +32,8 @@ interface Thread {
 export interface ClassificationThreads extends MentionBatchClassifier {
   /** Batches handed to a thread and not yet answered. */
   inFlight: () => number
+  /** Threads with the model loaded and answering; fewer than asked for while a dead one is replaced. */
+  running: () => number
   close: () => Promise<void>
 }
 
@@ -137,6 +139,7 @@ export async function startClassificationThreads (options: ClassificationThreads
       })
     },
     inFlight: () => threads.reduce((sum, thread) => sum + thread.pending.size, 0),
+    running: () => threads.filter((thread) => thread.alive).length,
     async close () {
       closing = true
       await Promise.all(threads.map(async (thread) => await thread.worker.terminate()))

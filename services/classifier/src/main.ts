@@ -25,7 +25,12 @@ async function main (): Promise<void> {
     port: config.HTTP_PORT,
     registry: metrics.registry,
     logger,
-    checks: { consumer: async () => { if (!app.healthy()) throw new Error('the mentions.v1 consumer crashed') } },
+    checks: {
+      consumer: async () => { if (!app.healthy()) throw new Error('the mentions.v1 consumer crashed') },
+      ...('running' in classifier
+        ? { classification: async () => { if (classifier.running() === 0) throw new Error(`no classification thread is running (of ${config.CLASSIFIER_THREADS})`) } }
+        : {}),
+    },
   })
   await health.listen()
   shutdown.register('health', async () => { await health.close() })
