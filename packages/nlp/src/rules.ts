@@ -7,12 +7,45 @@
 
 const nonAscii = /[\u0080-\uffff]/
 
+/** The folding itself, on lower-cased text; `foldText` takes shortcuts that give the same result. */
+function foldLowerCase (lower: string): string {
+  return lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').replace(/[’‘`]/g, "'")
+}
+
+// Each character below U+0250 (Latin-1, Latin Extended-A and -B) folded on its own, where its
+// canonical decomposition holds only such characters and combining marks U+0300–U+036F. For a text
+// made of these (and the typographic apostrophes), folding character by character equals folding
+// the whole: NFD decomposes each character alone, and every mark it adds, in whatever order, is removed.
+const foldedLatin: ReadonlyArray<string | undefined> = Array.from({ length: 0x250 }, (_, code) => {
+  const decomposed = String.fromCharCode(code).normalize('NFD')
+  for (let i = 0; i < decomposed.length; i++) {
+    const unit = decomposed.charCodeAt(i)
+    if (unit >= 0x250 && (unit < 0x300 || unit > 0x36f)) return undefined
+  }
+  return foldLowerCase(String.fromCharCode(code))
+})
+
+/** `foldLowerCase(lower)` for texts of Latin characters, without normalising the whole string; undefined for other texts. */
+function foldLatin (lower: string): string | undefined {
+  let out = ''
+  let from = 0
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i)
+    if (code < 0x80 && code !== 0x60) continue
+    const folded = code < 0x250 ? foldedLatin[code] : code === 0x2018 || code === 0x2019 ? "'" : undefined
+    if (folded === undefined) return undefined
+    out += lower.slice(from, i) + folded
+    from = i + 1
+  }
+  return from === 0 ? lower : out + lower.slice(from)
+}
+
 /** Lower case without diacritics; `ß` becomes `ss` and typographic apostrophes become `'`. */
 export function foldText (text: string): string {
   const lower = text.toLowerCase()
   // ASCII text has no accents, ß or typographic apostrophes: only a backtick can change.
   if (!nonAscii.test(lower)) return lower.includes('`') ? lower.replace(/`/g, "'") : lower
-  return lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').replace(/[’‘`]/g, "'")
+  return foldLatin(lower) ?? foldLowerCase(lower)
 }
 
 /** Stands for every letter or digit outside ASCII in the text the rules read (see `ruleView`). */
