@@ -1,5 +1,7 @@
+import { finalise, fnvOffset, fnvPrime, fnvString } from './hash.js'
 import { lexiconFor } from './lexicons.js'
 import { characterUnits, type CodeUnitBuffer, markers, tokenise } from './tokenise.js'
+import { createBitSet } from './word-filter.js'
 
 export interface FeatureConfig {
   /** log2 of the number of hash buckets. */
@@ -23,25 +25,6 @@ export interface SparseVector {
 
 export function createSparseVector (capacity = 4096): SparseVector {
   return { indices: new Int32Array(capacity), values: new Float32Array(capacity), length: 0 }
-}
-
-const fnvOffset = 0x811c9dc5
-const fnvPrime = 0x01000193
-
-/** FNV-1a over `text` from `start` (so a prefixed token's remainder hashes without a substring). */
-function fnvString (seed: number, text: string, start = 0): number {
-  let hash = seed
-  for (let i = start; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), fnvPrime)
-  return hash
-}
-
-// FNV's low bits are weak on short keys; murmur3's finaliser spreads them before masking.
-function finalise (hash: number): number {
-  hash ^= hash >>> 16
-  hash = Math.imul(hash, 0x85ebca6b)
-  hash ^= hash >>> 13
-  hash = Math.imul(hash, 0xc2b2ae35)
-  return hash ^ (hash >>> 16)
 }
 
 const unigramSeed = fnvString(fnvOffset, 'w:')
@@ -152,12 +135,8 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
   })
   // A word's unigram feature index, as one bit: a token whose bit is clear is in no lexicon, so most
   // tokens skip the map (a cache miss into a large table) and are decided from 32 KB.
-  const inLexicon = new Uint32Array(((mask + 1) >>> 5) || 1)
-  const lexiconBit = (index: number): boolean => ((inLexicon[index >>> 5] as number) & (1 << (index & 31))) !== 0
-  for (const word of combined.keys()) {
-    const index = finalise(fnvString(unigramSeed, word)) & mask
-    inLexicon[index >>> 5] = (inLexicon[index >>> 5] as number) | (1 << (index & 31))
-  }
+  const inLexicon = createBitSet(mask + 1)
+  for (const word of combined.keys()) inLexicon.add(finalise(fnvString(unigramSeed, word)))
   let tokenIndices = new Int32Array(256)
   const summaries: LexiconSummary[] = lexicons.map(() => ({ positive: 0, negative: 0, last: 0 }))
   const add = (summary: LexiconSummary, score: number): void => {
@@ -180,7 +159,7 @@ export function createFeaturizer (config: FeatureConfig): Featurizer {
         continue
       }
       const negated = token.startsWith(markers.negationPrefix)
-      if (!lexiconBit(negated ? finalise(fnvString(unigramSeed, token, markers.negationPrefix.length)) & mask : indices[i] as number)) continue
+      if (!inLexicon.has(negated ? finalise(fnvString(unigramSeed, token, markers.negationPrefix.length)) : indices[i] as number)) continue
       const scores = combined.get(negated ? token.slice(markers.negationPrefix.length) : token)
       if (scores === undefined) continue
       for (let l = 0; l < summaries.length; l++) {

@@ -14,10 +14,9 @@ async function main (): Promise<void> {
 
   // With threads, only they load the model, and the event loop never imports @earshot/nlp (tinyld and
   // the lexicons alone are ≈ 60 MB of RSS); it fetches, produces and commits.
-  const classifier = config.CLASSIFIER_THREADS === 0
-    ? (await import('@earshot/nlp')).createMentionClassifier()
-    : await startClassificationThreads({ threads: config.CLASSIFIER_THREADS, logger })
-  if ('close' in classifier) shutdown.register('classification threads', async () => { await classifier.close() })
+  const threads = config.CLASSIFIER_THREADS === 0 ? undefined : await startClassificationThreads({ threads: config.CLASSIFIER_THREADS, logger })
+  if (threads !== undefined) shutdown.register('classification threads', async () => { await threads.close() })
+  const classifier = threads ?? (await import('@earshot/nlp')).createMentionClassifier()
   const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, fetch: fetchSettingsOf(config) })
   shutdown.register('kafka', async () => { await bus.close() })
   const app = createClassifierApp({ bus, classifier, logger, metrics, groupId: config.CLASSIFIER_GROUP_ID, topicPartitions: config.CLASSIFIER_TOPIC_PARTITIONS })
@@ -27,9 +26,9 @@ async function main (): Promise<void> {
     logger,
     checks: {
       consumer: async () => { if (!app.healthy()) throw new Error('the mentions.v1 consumer crashed') },
-      ...('running' in classifier
-        ? { classification: async () => { if (classifier.running() === 0) throw new Error(`no classification thread is running (of ${config.CLASSIFIER_THREADS})`) } }
-        : {}),
+      ...(threads === undefined
+        ? {}
+        : { classification: async () => { if (threads.running() === 0) throw new Error(`no classification thread is running (of ${config.CLASSIFIER_THREADS})`) } }),
     },
   })
   await health.listen()
