@@ -43,6 +43,20 @@ test('pages newest first with an opaque next_token, since_id strictly greater, f
   expect(second.body.meta).not.toHaveProperty('next_token')
 })
 
+test('a mentions timeline holds only that user\'s mentions, in id order even when added out of order, and honours until_id', async () => {
+  x.state.addUser({ id: '2000', username: 'Other', name: 'Other' })
+  const late = x.state.addTweet({ id: '1900000000000000500', text: '@AcmeRail late', author: '42', mentions: ['1000'] }).id
+  const early = x.state.addTweet({ id: '1900000000000000100', text: '@AcmeRail early', author: '42', mentions: ['1000'] }).id
+  x.state.addTweet({ id: '1900000000000000300', text: '@Other not Acme', author: '42', mentions: ['2000'] })
+  x.state.addTweet({ id: '1900000000000000200', text: 'no mention at all', author: '42' })
+  const middle = x.state.addTweet({ id: '1900000000000000400', text: '@AcmeRail middle', author: '42', mentions: ['1000'] }).id
+  const ids = async (query: string): Promise<string[]> => ((await get(`/2/users/1000/mentions?max_results=5${query}`)).body.data as Array<{ id: string }> | undefined)?.map((t) => t.id) ?? []
+  expect(await ids('')).toEqual([late, middle, early])
+  expect(await ids(`&until_id=${late}`)).toEqual([middle, early])
+  expect(await ids(`&until_id=${late}&since_id=${early}`)).toEqual([middle])
+  expect(await ids(`&until_id=${early}`)).toEqual([])
+})
+
 test('search matches words, honours -is:retweet and answers 400 for a bad max_results', async () => {
   const original = x.state.addTweet({ text: 'Acme trains are late', author: '42' })
   x.state.addTweet({ text: 'RT Acme trains are late', author: '1000', retweetOf: original.id })

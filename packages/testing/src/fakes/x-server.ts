@@ -159,7 +159,9 @@ export async function startFakeX (options: FakeXOptions = {}) {
   /** Ordered by id ascending (ids are allocated increasing, or inserted in place). */
   const tweets: FakeXTweet[] = []
   const byId = new Map<string, FakeXTweet>()
-  const mentionsOf = new Map<string, Set<string>>()
+  // Each user's mentions in id order, as `tweets` is: a timeline page is found by binary search, not by
+  // filtering every tweet (a benchmark's fake holds 100,000s and serves a page per request).
+  const mentionsOf = new Map<string, FakeXTweet[]>()
   const omitted = new Map<string, Array<keyof FakeXTweet>>()
   const requests: FakeXRequest[] = []
   const posts: FakeXPost[] = []
@@ -252,13 +254,31 @@ export async function startFakeX (options: FakeXOptions = {}) {
     return stored
   }
 
+  /** Inserts `tweet` into `list` (ascending ids); usually at the end, as ids mostly grow. */
+  function insertInOrder (list: FakeXTweet[], tweet: FakeXTweet): void {
+    const id = BigInt(tweet.id)
+    let index = list.length
+    while (index > 0 && BigInt(list[index - 1]?.id ?? '0') > id) index--
+    list.splice(index, 0, tweet)
+  }
+
   function insert (tweet: FakeXTweet): void {
     const id = BigInt(tweet.id)
     if (id >= nextId) nextId = id + 1n
-    let index = tweets.length
-    while (index > 0 && BigInt(tweets[index - 1]?.id ?? '0') > id) index--
-    tweets.splice(index, 0, tweet)
+    insertInOrder(tweets, tweet)
     byId.set(tweet.id, tweet)
+  }
+
+  /** The number of tweets in `list` (ascending ids) whose id is below `bound`. */
+  function countBelow (list: readonly FakeXTweet[], bound: bigint): number {
+    let low = 0
+    let high = list.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (BigInt(list[middle]?.id ?? '0') < bound) low = middle + 1
+      else high = middle
+    }
+    return low
   }
 
   function addTweet (input: AddTweetInput): FakeXTweet {
@@ -285,9 +305,9 @@ export async function startFakeX (options: FakeXOptions = {}) {
     insert(tweet)
     queueMicrotask(() => streamTweet(tweet))
     for (const user of input.mentions ?? []) {
-      const set = mentionsOf.get(user) ?? new Set<string>()
-      set.add(id)
-      mentionsOf.set(user, set)
+      const list = mentionsOf.get(user) ?? []
+      insertInOrder(list, tweet)
+      mentionsOf.set(user, list)
     }
     if (input.omit !== undefined) omitted.set(id, input.omit)
     return tweet
@@ -331,7 +351,8 @@ export async function startFakeX (options: FakeXOptions = {}) {
     return out
   }
 
-  function timeline (route: string, key: string, candidates: FakeXTweet[], query: Record<string, string>, min: number, tokenName: string, strip: ReadonlyArray<keyof FakeXTweet>): object {
+  /** `candidates` in ascending id order; `accepts` picks the ones the route returns. */
+  function timeline (route: string, key: string, candidates: readonly FakeXTweet[], accepts: (tweet: FakeXTweet) => boolean, query: Record<string, string>, min: number, tokenName: string, strip: ReadonlyArray<keyof FakeXTweet>): object {
     const maxResults = query.max_results === undefined ? 10 : Number(query.max_results)
     if (!Number.isInteger(maxResults) || maxResults < min || maxResults > 100) {
       throw invalidRequest('max_results', query.max_results ?? '', `The \`max_results\` query parameter value [${query.max_results ?? ''}] is not between ${min} and 100`)
@@ -352,12 +373,11 @@ export async function startFakeX (options: FakeXOptions = {}) {
     }
     const matching: FakeXTweet[] = []
     let more = false
-    for (let i = candidates.length - 1; i >= 0; i--) {
+    for (let i = (untilId === undefined ? candidates.length : countBelow(candidates, untilId)) - 1; i >= 0; i--) {
       const tweet = candidates[i]
       if (tweet === undefined) continue
-      const id = BigInt(tweet.id)
-      if (untilId !== undefined && id >= untilId) continue
-      if (sinceId !== undefined && id <= sinceId) break
+      if (sinceId !== undefined && BigInt(tweet.id) <= sinceId) break
+      if (!accepts(tweet)) continue
       if (matching.length === maxResults) {
         more = true
         break
@@ -458,12 +478,11 @@ export async function startFakeX (options: FakeXOptions = {}) {
       const strip = fault?.kind === 'missing-fields' ? fault.fields : []
       if (matched.route === '/2/users/:id/mentions') {
         const userId = matched.pattern.exec(url.pathname)?.[1] ?? ''
-        const ids = mentionsOf.get(userId) ?? new Set<string>()
-        payload = timeline(matched.route, userId, tweets.filter((t) => ids.has(t.id)), entry.query, matched.min, 'pagination_token', strip)
+        payload = timeline(matched.route, userId, mentionsOf.get(userId) ?? [], () => true, entry.query, matched.min, 'pagination_token', strip)
       } else if (matched.route === '/2/tweets/search/recent') {
         const query = entry.query.query
         if (query === undefined || query === '') throw invalidRequest('query', '', 'The `query` query parameter can not be empty')
-        payload = timeline(matched.route, query, tweets.filter((t) => matchesQuery(t, query)), entry.query, matched.min, 'next_token', strip)
+        payload = timeline(matched.route, query, tweets, (t) => matchesQuery(t, query), entry.query, matched.min, 'next_token', strip)
       } else if (matched.route === '/2/tweets/search/stream') {
         entry.status = openStream(req, res, entry.query)
         return
