@@ -61,19 +61,54 @@ export function createKafka (options: KafkaBusOptions): Kafka {
   return new Kafka(config)
 }
 
+/** One send()'s messages, or a slice of them when the send was split; `send` is shared by the slices. */
 interface Pending {
   topic: string
   messages: OutgoingMessage[]
   bytes: number
+  send: { failed: Error | undefined }
   resolve: () => void
   reject: (err: Error) => void
 }
 
+// maxBatchBytes stays below Kafka's default max.message.bytes (1 MiB + 12), the limit on one
+// partition's record batch within a request.
 const producerDefaults: Required<ProducerOptions> = { lingerMs: 5, maxBatchMessages: 1000, maxBatchBytes: 1_000_000 }
+
+/** A record's size on the wire, roughly: value, key, headers and ~30 bytes of framing. */
+function recordBytes (message: OutgoingMessage): number {
+  let bytes = 30 + Buffer.byteLength(message.key) + (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length)
+  if (message.headers !== undefined) for (const name in message.headers) bytes += name.length + Buffer.byteLength(message.headers[name] as string) + 2
+  return bytes
+}
+
+/**
+ * Splits one send into slices of at most `maxBytes` (a single larger message is a slice of its
+ * own, for the broker to accept or refuse), keeping their order.
+ */
+export function sliceByBytes (messages: readonly OutgoingMessage[], maxBytes: number): Array<{ messages: OutgoingMessage[], bytes: number }> {
+  const slices: Array<{ messages: OutgoingMessage[], bytes: number }> = []
+  let current: { messages: OutgoingMessage[], bytes: number } = { messages: [], bytes: 0 }
+  for (const message of messages) {
+    const bytes = recordBytes(message)
+    if (current.messages.length > 0 && current.bytes + bytes > maxBytes) {
+      slices.push(current)
+      current = { messages: [], bytes: 0 }
+    }
+    current.messages.push(message)
+    current.bytes += bytes
+  }
+  if (current.messages.length > 0) slices.push(current)
+  return slices
+}
 
 /**
  * kafkajs sends one request per `send()` and has no linger.ms: this collects messages for up to
- * `lingerMs` (or until a batch is full) and sends them as one `sendBatch`. The producer is
+ * `lingerMs` (or until a batch is full) and sends them as one `sendBatch` of at most
+ * `maxBatchBytes`. A larger send is split: kafkajs puts all of a request's records for one
+ * partition in one record batch, which a broker with the default max.message.bytes refuses above
+ * 1 MiB, and a consumer's fetch returns such an oversized batch only for the first partition it
+ * reads, so readers would take one partition at a time. The producer is
  * idempotent with acks = all and one request in flight (kafkajs#598: more in flight with
  * idempotence yields OUT_OF_ORDER_SEQUENCE_NUMBER), so throughput comes from batch size.
  */
@@ -105,18 +140,20 @@ class BatchingProducer implements Producer {
   async send (topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new BusError('BUS_ERR_CLOSED', 'the producer is closed')
     if (messages.length === 0) return
-    let bytes = 0
     for (const message of messages) {
       if (typeof message.key !== 'string') throw new BusError('BUS_ERR_INVALID_MESSAGE', `messages to ${topic} need a string key`)
-      bytes += typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length
     }
-    await new Promise<void>((resolve, reject) => {
-      this.pending.push({ topic, messages, bytes, resolve, reject })
-      this.pendingMessages += messages.length
-      this.pendingBytes += bytes
-      if (this.pendingMessages >= this.options.maxBatchMessages || this.pendingBytes >= this.options.maxBatchBytes) this.kick()
-      else this.timer ??= setTimeout(() => this.kick(), this.options.lingerMs)
+    const send: Pending['send'] = { failed: undefined }
+    const sent = sliceByBytes(messages, this.options.maxBatchBytes).map(async (slice) => {
+      await new Promise<void>((resolve, reject) => {
+        this.pending.push({ topic, messages: slice.messages, bytes: slice.bytes, send, resolve, reject })
+        this.pendingMessages += slice.messages.length
+        this.pendingBytes += slice.bytes
+      })
     })
+    if (this.pendingMessages >= this.options.maxBatchMessages || this.pendingBytes >= this.options.maxBatchBytes) this.kick()
+    else this.timer ??= setTimeout(() => this.kick(), this.options.lingerMs)
+    await Promise.all(sent)
   }
 
   async flush (): Promise<void> {
@@ -144,14 +181,28 @@ class BatchingProducer implements Producer {
       const batch: Pending[] = []
       let count = 0
       let bytes = 0
-      while (this.pending.length > 0 && count < this.options.maxBatchMessages && bytes < this.options.maxBatchBytes) {
-        const next = this.pending.shift() as Pending
+      let dropped = 0
+      let droppedBytes = 0
+      while (this.pending.length > 0 && count < this.options.maxBatchMessages) {
+        const next = this.pending[0] as Pending
+        if (next.send.failed !== undefined) {
+          // An earlier slice of this send failed: the caller retries the whole send, and sending the
+          // rest now would put later messages on the topic before earlier ones.
+          this.pending.shift()
+          dropped += next.messages.length
+          droppedBytes += next.bytes
+          next.reject(next.send.failed)
+          continue
+        }
+        if (batch.length > 0 && bytes + next.bytes > this.options.maxBatchBytes) break
+        this.pending.shift()
         batch.push(next)
         count += next.messages.length
         bytes += next.bytes
       }
-      this.pendingMessages -= count
-      this.pendingBytes -= bytes
+      this.pendingMessages -= count + dropped
+      this.pendingBytes -= bytes + droppedBytes
+      if (batch.length === 0) continue
       try {
         this.connecting ??= this.producer.connect()
         await this.connecting
@@ -176,7 +227,10 @@ class BatchingProducer implements Producer {
         const topics = [...new Set(batch.map((b) => b.topic))].join(', ')
         const error = new ProduceError(topics, `producing to ${topics} failed: ${(err as Error).message}`,
           { cause: err, retriable: !isMessageFault(err) })
-        for (const entry of batch) entry.reject(error)
+        for (const entry of batch) {
+          entry.send.failed ??= error
+          entry.reject(error)
+        }
         // After a failed send (e.g. the broker died mid-request) kafkajs's idempotent producer may
         // hold sequence numbers the broker no longer agrees with, and every later send fails with
         // OUT_OF_ORDER_SEQUENCE_NUMBER. A fresh producer gets a new producer id; a retried batch may

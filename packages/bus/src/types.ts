@@ -97,7 +97,10 @@ export interface ProducerOptions {
   lingerMs?: number
   /** A batch is sent as soon as it holds this many messages. */
   maxBatchMessages?: number
-  /** …or this many bytes of values. */
+  /**
+   * …or this many bytes (values, keys, headers and framing). No request carries more, so a larger
+   * send() is split; keep it below the brokers' max.message.bytes (Kafka's default is 1 MiB).
+   */
   maxBatchBytes?: number
 }
 

@@ -51,6 +51,47 @@ describe('Kafka producer failures', () => {
     }
   })
 
+  test('one send bigger than a broker\'s default record-batch limit (1 MiB) to one partition is split, arrives whole and in order', async () => {
+    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-produce-split' })
+    const topic = `produce-split-${Date.now()}`
+    try {
+      // Kafka's default max.message.bytes: a record batch (all of a request's records for one partition) above it is refused.
+      await bus.ensureTopics([{ name: topic, partitions: 2, deadLetter: false, config: { 'max.message.bytes': '1048588' } }])
+      const producer = bus.producer()
+      const value = (i: number): string => `${String(i).padStart(6, '0')}${'x'.repeat(1_000)}`
+      // 3,000 records of about 1 KB with one key, so one partition: about 3 MB in one call, and two calls at once.
+      const sends = [0, 1].map(async (round) => {
+        await producer.send(topic, Array.from({ length: 1_500 }, (_, i) => ({ key: 'one-conversation', value: value(round * 1_500 + i), headers: { 'earshot.event-id': `e-${round}-${i}` } })))
+      })
+      await Promise.all(sends)
+      const messages = await bus.readAll(topic, { timeoutMs: 20_000 })
+      expect(messages.map((m) => m.value.toString().slice(0, 6))).toEqual(Array.from({ length: 3_000 }, (_, i) => String(i).padStart(6, '0')))
+      await producer.close()
+    } finally {
+      await bus.close()
+    }
+  })
+
+  test('when one slice of a split send is refused, the slices after it are not sent, so nothing overtakes the retry', async () => {
+    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-produce-split-fault' })
+    const topic = `produce-split-fault-${Date.now()}`
+    try {
+      await bus.ensureTopics([{ name: topic, partitions: 1, deadLetter: false, config: { 'max.message.bytes': '65536' } }])
+      const producer = bus.producer({ maxBatchBytes: 40_000 })
+      const small = (i: number): { key: string, value: string } => ({ key: 'k', value: `${String(i).padStart(3, '0')}${'y'.repeat(1_000)}` })
+      const messages = [...Array.from({ length: 50 }, (_, i) => small(i)), { key: 'k', value: 'z'.repeat(200_000) }, ...Array.from({ length: 50 }, (_, i) => small(50 + i))]
+      const refused = await producer.send(topic, messages).then(() => undefined, (err: unknown) => err)
+      expect(refused).toMatchObject({ code: 'BUS_ERR_PRODUCE', retriable: false })
+      await producer.send(topic, [{ key: 'k', value: 'after' }])
+      const written = (await bus.readAll(topic, { timeoutMs: 10_000 })).map((m) => m.value.toString().slice(0, 3))
+      // The 50 before the refused one went out in slices of their own; none of the 50 after it did.
+      expect(written).toEqual([...Array.from({ length: 50 }, (_, i) => String(i).padStart(3, '0')), 'aft'])
+      await producer.close()
+    } finally {
+      await bus.close()
+    }
+  })
+
   // What kafkajs builds from a broker's error code (its typings take a plain Error).
   const protocolError = (type: string, code: number): KafkaJSProtocolError =>
     new KafkaJSProtocolError(Object.assign(new Error(type), { type, code, retriable: false }))
