@@ -86,7 +86,7 @@ function recordBytes (message: OutgoingMessage): number {
  * Splits one send into slices of at most `maxBytes` (a single larger message is a slice of its
  * own, for the broker to accept or refuse), keeping their order.
  */
-export function sliceByBytes (messages: readonly OutgoingMessage[], maxBytes: number): Array<{ messages: OutgoingMessage[], bytes: number }> {
+function sliceByBytes (messages: readonly OutgoingMessage[], maxBytes: number): Array<{ messages: OutgoingMessage[], bytes: number }> {
   const slices: Array<{ messages: OutgoingMessage[], bytes: number }> = []
   let current: { messages: OutgoingMessage[], bytes: number } = { messages: [], bytes: 0 }
   for (const message of messages) {
