@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { testEnvironment } from '@earshot/testing'
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs'
-import { createKafkaBus, ProduceError } from '../src/index.js'
+import { createKafkaBus, type KafkaBus, ProduceError, type Producer, type ProducerOptions } from '../src/index.js'
 import { isMessageFault } from '../src/kafka-bus.js'
 import { busContract } from './bus-contract.js'
 
@@ -32,12 +32,23 @@ busContract('Kafka adapter (kafkajs, real broker)', {
 })
 
 describe('Kafka producer failures', () => {
-  test('a message the broker refuses as too large fails as non-retriable (poison), and the producer keeps working', async () => {
-    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-produce-faults' })
-    const topic = `produce-faults-${Date.now()}`
+  /** A fresh topic on the real broker with `maxMessageBytes` as its max.message.bytes, a producer on it, and cleanup. */
+  async function withTopic (name: string, partitions: number, maxMessageBytes: number, producerOptions: ProducerOptions,
+    run: (bus: KafkaBus, topic: string, producer: Producer) => Promise<void>): Promise<void> {
+    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: `bus-${name}` })
+    const topic = `${name}-${Date.now()}`
     try {
-      await bus.ensureTopics([{ name: topic, partitions: 1, deadLetter: false, config: { 'max.message.bytes': '65536' } }])
-      const producer = bus.producer()
+      await bus.ensureTopics([{ name: topic, partitions, deadLetter: false, config: { 'max.message.bytes': String(maxMessageBytes) } }])
+      const producer = bus.producer(producerOptions)
+      await run(bus, topic, producer)
+      await producer.close()
+    } finally {
+      await bus.close()
+    }
+  }
+
+  test('a message the broker refuses as too large fails as non-retriable (poison), and the producer keeps working', async () => {
+    await withTopic('produce-faults', 1, 65536, {}, async (bus, topic, producer) => {
       const refused = await producer.send(topic, [{ key: 'k', value: Buffer.alloc(200_000, 97) }]).then(() => undefined, (err: unknown) => err)
       expect(refused).toBeInstanceOf(ProduceError)
       expect(refused).toMatchObject({ code: 'BUS_ERR_PRODUCE', retriable: false })
@@ -45,19 +56,12 @@ describe('Kafka producer failures', () => {
       await producer.send(topic, [{ key: 'k', value: 'small' }])
       const messages = await bus.readAll(topic, { timeoutMs: 10_000 })
       expect(messages.map((m) => m.value.toString())).toEqual(['small'])
-      await producer.close()
-    } finally {
-      await bus.close()
-    }
+    })
   })
 
   test('one send bigger than a broker\'s default record-batch limit (1 MiB) to one partition is split, arrives whole and in order', async () => {
-    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-produce-split' })
-    const topic = `produce-split-${Date.now()}`
-    try {
-      // Kafka's default max.message.bytes: a record batch (all of a request's records for one partition) above it is refused.
-      await bus.ensureTopics([{ name: topic, partitions: 2, deadLetter: false, config: { 'max.message.bytes': '1048588' } }])
-      const producer = bus.producer()
+    // Kafka's default max.message.bytes: a record batch (all of a request's records for one partition) above it is refused.
+    await withTopic('produce-split', 2, 1048588, {}, async (bus, topic, producer) => {
       const value = (i: number): string => `${String(i).padStart(6, '0')}${'x'.repeat(1_000)}`
       // 3,000 records of about 1 KB with one key, so one partition: about 3 MB in one call, and two calls at once.
       const sends = [0, 1].map(async (round) => {
@@ -66,18 +70,11 @@ describe('Kafka producer failures', () => {
       await Promise.all(sends)
       const messages = await bus.readAll(topic, { timeoutMs: 20_000 })
       expect(messages.map((m) => m.value.toString().slice(0, 6))).toEqual(Array.from({ length: 3_000 }, (_, i) => String(i).padStart(6, '0')))
-      await producer.close()
-    } finally {
-      await bus.close()
-    }
+    })
   })
 
   test('when one slice of a split send is refused, the slices after it are not sent, so nothing overtakes the retry', async () => {
-    const bus = createKafkaBus({ brokers: testEnvironment().kafkaBrokers, clientId: 'bus-produce-split-fault' })
-    const topic = `produce-split-fault-${Date.now()}`
-    try {
-      await bus.ensureTopics([{ name: topic, partitions: 1, deadLetter: false, config: { 'max.message.bytes': '65536' } }])
-      const producer = bus.producer({ maxBatchBytes: 40_000 })
+    await withTopic('produce-split-fault', 1, 65536, { maxBatchBytes: 40_000 }, async (bus, topic, producer) => {
       const small = (i: number): { key: string, value: string } => ({ key: 'k', value: `${String(i).padStart(3, '0')}${'y'.repeat(1_000)}` })
       const messages = [...Array.from({ length: 50 }, (_, i) => small(i)), { key: 'k', value: 'z'.repeat(200_000) }, ...Array.from({ length: 50 }, (_, i) => small(50 + i))]
       const refused = await producer.send(topic, messages).then(() => undefined, (err: unknown) => err)
@@ -86,10 +83,7 @@ describe('Kafka producer failures', () => {
       const written = (await bus.readAll(topic, { timeoutMs: 10_000 })).map((m) => m.value.toString().slice(0, 3))
       // The 50 before the refused one went out in slices of their own; none of the 50 after it did.
       expect(written).toEqual([...Array.from({ length: 50 }, (_, i) => String(i).padStart(3, '0')), 'aft'])
-      await producer.close()
-    } finally {
-      await bus.close()
-    }
+    })
   })
 
   // What kafkajs builds from a broker's error code (its typings take a plain Error).
