@@ -28,8 +28,8 @@ const textOnly: ModelArtifacts = { manifest: textManifest, sentimentModels: base
 const textClassifier = createClassifier(textOnly)
 const rows = readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl'), 'train')
 const weakTexts = [
-  ...readComplaintsCsv(join(dataDir, 'complaints-twitter', 'train.csv')).map((row) => row.text),
-  ...readSemevalTsv(join(dataDir, 'tweeteval-sentiment', 'semeval2013-2016_train.tsv')).map((row) => row.text),
+  ...readComplaintsCsv(join(dataDir, 'complaints-twitter', 'train.csv')).map((row) => ({ text: row.text, negative: row.label === 1 })),
+  ...readSemevalTsv(join(dataDir, 'tweeteval-sentiment', 'semeval2013-2016_train.tsv')).map((row) => ({ text: row.text, negative: row.label === 'negative' })),
 ]
 const fold = shuffleInPlace(rows.map((_, i) => i % folds), createPrng(7))
 const gold: IntentLabel[][] = []

@@ -37,7 +37,9 @@ test('one fused pass gives the scores of the separate models, within the bound o
     for (let i = 0; i < x.length; i++) sum += (model.weights[(x.indices[i] as number) * model.bias.length + k] as number) * (x.values[i] as number)
     return sum
   })
-  const expected = [...raw(sentiment), raw(complaint)[0] as number, ...raw(intents), ...raw(flags)]
+  // The sentiment's scores are relative to its last class's (softmax is the same).
+  const sentimentRaw = raw(sentiment)
+  const expected = [...sentimentRaw.map((score) => score - (sentimentRaw[2] as number)), raw(complaint)[0] as number, ...raw(intents), ...raw(flags)]
   const got = [...Array.from(fused.scores.slice(0, 3)), fused.scores[fused.complaintOutput] as number, ...Array.from(fused.intentScores), ...Array.from(fused.flagScores)]
   expect(got).toHaveLength(expected.length)
   got.forEach((score, k) => { expect(Math.abs(score - (expected[k] as number))).toBeLessThanOrEqual(bound) })
@@ -53,16 +55,17 @@ test('models with different hash spaces are not fused', () => {
   expect(createFusedScorer(sentiment, complaint, undefined, undefined)).toBeUndefined()
 })
 
-/** Every raw score of the four models in the fused order, in float64 from the float weights. */
+/** Every raw score of the four models in the fused order, in float64 from the float weights (a softmax's relative to its last class). */
 function floatScores (models: readonly LinearModel[], x: SparseVector): number[] {
   return models.flatMap((model) => {
     const outputs = model.bias.length
     const mask = (1 << model.features.bits) - 1
-    return Array.from(model.bias, (bias, k) => {
+    const scores = Array.from(model.bias, (bias, k) => {
       let sum = bias
       for (let i = 0; i < x.length; i++) sum += (model.weights[((x.indices[i] as number) & mask) * outputs + k] as number) * (x.values[i] as number)
       return sum
     })
+    return model.kind === 'softmax' ? scores.map((score) => score - (scores[outputs - 1] as number)) : scores
   })
 }
 
@@ -110,7 +113,8 @@ describe('the WebAssembly SIMD kernel', () => {
     }
   })
 
-  // 8 outputs (the last-8 pass alone), 16 (one 16-output pass), 24 (both), 40 (two 16-output passes and the last 8).
+  // Columns (the sentiment's three outputs take two): 3 (the last-8 pass alone), 15 (one 16-output pass), 23 (both),
+  // 37 (two 16-output passes and the last 8).
   test.each([
     [0, 0],
     [9, 3],
@@ -140,14 +144,15 @@ describe('the WebAssembly SIMD kernel', () => {
         expect(Math.abs(score - (expected[k] as number))).toBeLessThanOrEqual(bound)
         expect(Math.abs((fromJs[k] as number) - (expected[k] as number))).toBeLessThanOrEqual(bound)
       })
-      if (length === 0) expect(fromWasm).toEqual(Array.from(models.flatMap((model) => Array.from(model.bias))))
+      if (length === 0) expect(fromWasm).toEqual(floatScores(models, x))
     }
   })
 
   test('sums a long run of the largest weights without overflowing its 32-bit integer sums', () => {
     const sentiment = createLinearModel('softmax', ['negative', 'neutral', 'positive'], features)
     const complaint = createLinearModel('binary', ['other', 'complaint'], features)
-    sentiment.weights.fill(1)
+    // Per bucket: negative 1, neutral -1, positive 0, so the folded columns hold 1 and -1.
+    for (let j = 0; j < sentiment.weights.length; j += 3) sentiment.weights.set([1, -1, 0], j)
     complaint.weights.fill(-1)
     const wasm = createFusedScorerWith(sentiment, complaint, undefined, undefined, 'wasm-simd') as FusedScorer
     // 70,000 * 32767 is past 2^31: only the chunking keeps each integer sum in range.
@@ -155,7 +160,7 @@ describe('the WebAssembly SIMD kernel', () => {
     x.indices.fill(5)
     x.values.fill(1)
     x.length = 70_000
-    expect(Array.from(wasm.score(x))).toEqual([70_000, 70_000, 70_000, -70_000])
+    expect(Array.from(wasm.score(x))).toEqual([70_000, -70_000, 0, -70_000])
   })
 
   test('createFusedScorer falls back to the JS loop where WebAssembly SIMD does not validate', () => {

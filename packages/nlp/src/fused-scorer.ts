@@ -8,7 +8,7 @@ import { type LinearModel } from './linear-model.js'
  * features (one memory access per feature instead of one per model) gives every model's raw score.
  *
  * The interleaved weights are quantised to 16 bits with one scale per output (its largest |weight| /
- * 32767), rows padded to a multiple of 8 outputs: 8 MB at 2^18 buckets and 16 outputs instead of 16 MB of
+ * 32767), rows padded to a multiple of 8 outputs: 8 MB at 2^18 buckets and 16 columns instead of 16 MB of
  * floats. A raw score differs from the float model's by at most `maxError(x)` (half a quantisation step
  * per feature, ~1e-4): the eval figures match the float models' (8 bits were faster still but moved
  * complaints val macro-F1 by 0.3 points).
@@ -19,7 +19,10 @@ import { type LinearModel } from './linear-model.js'
  * several times faster than the float loop, which remains as the fallback.
  */
 export interface FusedScorer {
-  /** Raw scores: sentiment classes, the complaint score, the intents' base scores (no signals yet), the flag scores. */
+  /**
+   * Raw scores: the sentiment classes' (relative to the last class's, which is 0: the same softmax), the
+   * complaint score, the intents' base scores (no signals yet), the flag scores.
+   */
   readonly scores: Float64Array
   readonly sentimentOutputs: number
   readonly complaintOutput: number
@@ -83,52 +86,82 @@ export function createFusedScorerWith (sentiment: LinearModel, complaint: Linear
   const bits = complaint.features.bits
   if (sentiment.kind !== 'softmax' || complaint.kind !== 'binary' || sentiment.features.bits !== bits) return undefined
   for (const model of [intents, flags]) if (model !== undefined && (model.kind !== 'multilabel' || model.features.bits !== bits)) return undefined
-  const parts = [sentiment, complaint, ...(intents === undefined ? [] : [intents]), ...(flags === undefined ? [] : [flags])]
-  const widths = parts.map((model) => model.bias.length)
-  const outputs = widths.reduce((sum, width) => sum + width, 0)
-  const stride = Math.ceil(outputs / block) * block
+  const columns = scoreColumns(sentiment, [complaint, ...(intents === undefined ? [] : [intents]), ...(flags === undefined ? [] : [flags])])
+  const outputs = sentiment.bias.length + 1 + (intents?.bias.length ?? 0) + (flags?.bias.length ?? 0)
+  const stride = Math.ceil(columns.length / block) * block
   const buckets = 1 << bits
-  const bias = new Float64Array(outputs)
+  const bias = Float64Array.from(columns, (column) => column.bias)
+  const scoreOf = Int32Array.from(columns, (column) => column.score)
   const scale = new Float64Array(stride)
-  let offset = 0
-  parts.forEach((model, p) => {
-    const width = widths[p] as number
-    for (let k = 0; k < width; k++) {
-      bias[offset + k] = model.bias[k] as number
-      let largest = 0
-      for (let j = 0; j < buckets; j++) largest = Math.max(largest, Math.abs(model.weights[j * width + k] as number))
-      scale[offset + k] = largest === 0 ? 1 : largest / quantisedMax
-    }
-    offset += width
+  columns.forEach((column, c) => {
+    let largest = 0
+    for (let j = 0; j < buckets; j++) largest = Math.max(largest, Math.abs(column.weight(j)))
+    scale[c] = largest === 0 ? 1 : largest / quantisedMax
   })
   const wasm = kernel === 'wasm-simd' ? wasmScratch(buckets, stride) : undefined
   // The WASM kernel reads the table from its own memory: quantise straight into it.
   const weights = wasm?.weights ?? new Int16Array(buckets * stride)
-  offset = 0
-  parts.forEach((model, p) => {
-    const width = widths[p] as number
-    for (let j = 0; j < buckets; j++) {
-      for (let k = 0; k < width; k++) weights[j * stride + offset + k] = Math.round((model.weights[j * width + k] as number) / (scale[offset + k] as number))
-    }
-    offset += width
+  columns.forEach((column, c) => {
+    const columnScale = scale[c] as number
+    for (let j = 0; j < buckets; j++) weights[j * stride + c] = Math.round(column.weight(j) / columnScale)
   })
   const scores = new Float64Array(outputs)
   const mask = buckets - 1
   let largestScale = 0
-  for (let k = 0; k < outputs; k++) largestScale = Math.max(largestScale, scale[k] as number)
+  for (let c = 0; c < columns.length; c++) largestScale = Math.max(largestScale, scale[c] as number)
+  const finish = { columns: columns.length, bias, scale, scoreOf, scores }
   return {
     scores,
     sentimentOutputs: sentiment.bias.length,
     complaintOutput: sentiment.bias.length,
     intentScores: scores.subarray(sentiment.bias.length + 1, sentiment.bias.length + 1 + (intents?.bias.length ?? 0)),
     flagScores: scores.subarray(outputs - (flags?.bias.length ?? 0)),
-    score: wasm === undefined ? jsScore(weights, stride, outputs, mask, bias, scale, scores) : wasmScore(wasm, stride, outputs, mask, bias, scale, scores),
+    score: wasm === undefined ? jsScore(weights, stride, mask, finish) : wasmScore(wasm, stride, mask, finish),
     maxError: (x) => {
       let total = 0
       for (let i = 0; i < x.length; i++) total += Math.abs(x.values[i] as number)
       return total * largestScale / 2
     },
   }
+}
+
+/** One column of the interleaved table: where its weights and bias come from, and which score it gives. */
+interface Column {
+  bias: number
+  weight: (bucket: number) => number
+  score: number
+}
+
+/**
+ * The table's columns. A softmax is unchanged by adding one number to every class's score, so the
+ * sentiment's last class is folded into the others (column k holds w_k - w_last, and the last class's
+ * score stays 0): one column fewer, which keeps the four models' 17 outputs (3 + 1 + 9 + 4) in two
+ * blocks of 8 instead of three.
+ */
+function scoreColumns (softmax: LinearModel, others: readonly LinearModel[]): Column[] {
+  const columns: Column[] = []
+  const width = softmax.bias.length
+  const last = width - 1
+  const { weights, bias } = softmax
+  for (let k = 0; k < last; k++) {
+    columns.push({ bias: (bias[k] as number) - (bias[last] as number), weight: (j) => (weights[j * width + k] as number) - (weights[j * width + last] as number), score: k })
+  }
+  let score = width
+  for (const model of others) {
+    const outputs = model.bias.length
+    for (let k = 0; k < outputs; k++) columns.push({ bias: model.bias[k] as number, weight: (j) => model.weights[j * outputs + k] as number, score: score + k })
+    score += outputs
+  }
+  return columns
+}
+
+/** What turns a pass's per-column sums into scores. */
+interface Finish {
+  columns: number
+  bias: Float64Array
+  scale: Float64Array
+  scoreOf: Int32Array
+  scores: Float64Array
 }
 
 interface WasmScratch {
@@ -168,8 +201,9 @@ function wasmScratch (buckets: number, stride: number): WasmScratch {
 }
 
 /** Copies each chunk of the vector into the kernel's memory (a memcpy: cheaper than any loop in JS) and runs the kernel. */
-function wasmScore (wasm: WasmScratch, stride: number, outputs: number, mask: number, bias: Float64Array, scale: Float64Array, scores: Float64Array): (x: SparseVector) => Float64Array {
+function wasmScore (wasm: WasmScratch, stride: number, mask: number, finish: Finish): (x: SparseVector) => Float64Array {
   const { accumulate, indicesAt, indices, valuesAt, values, totalsAt, totals } = wasm
+  const { columns, bias, scale, scoreOf, scores } = finish
   const strideBytes = stride * 2
   return (x) => {
     const n = x.length
@@ -180,13 +214,14 @@ function wasmScore (wasm: WasmScratch, stride: number, outputs: number, mask: nu
       values.set(x.values.subarray(from, to))
       accumulate(indicesAt, valuesAt, to - from, mask, strideBytes, totalsAt)
     }
-    for (let k = 0; k < outputs; k++) scores[k] = (bias[k] as number) + (totals[k] as number) * (scale[k] as number)
+    for (let c = 0; c < columns; c++) scores[scoreOf[c] as number] = (bias[c] as number) + (totals[c] as number) * (scale[c] as number)
     return scores
   }
 }
 
 /** The float loop: eight outputs at a time in locals, one multiply-add per feature and output. */
-function jsScore (weights: Int16Array, stride: number, outputs: number, mask: number, bias: Float64Array, scale: Float64Array, scores: Float64Array): (x: SparseVector) => Float64Array {
+function jsScore (weights: Int16Array, stride: number, mask: number, finish: Finish): (x: SparseVector) => Float64Array {
+  const { columns, bias, scale, scoreOf, scores } = finish
   let rows = new Int32Array(1024)
   const sums = new Float64Array(block)
   return (x) => {
@@ -208,7 +243,7 @@ function jsScore (weights: Int16Array, stride: number, outputs: number, mask: nu
         s7 += (weights[at + 7] as number) * value
       }
       sums[0] = s0; sums[1] = s1; sums[2] = s2; sums[3] = s3; sums[4] = s4; sums[5] = s5; sums[6] = s6; sums[7] = s7
-      for (let b = 0; b < block && k + b < outputs; b++) scores[k + b] = (bias[k + b] as number) + (sums[b] as number) * (scale[k + b] as number)
+      for (let b = 0; b < block && k + b < columns; b++) scores[scoreOf[k + b] as number] = (bias[k + b] as number) + (sums[b] as number) * (scale[k + b] as number)
     }
     return scores
   }

@@ -125,6 +125,28 @@ test('the trained detector\'s security output makes a message critical that no r
   expect(classify('my profile shows a stranger\'s photo now').urgency.level).not.toBe('critical')
 })
 
+test('the trained detector\'s negative output makes a neutrally worded post from press or a high-reach author critical, and only from them', () => {
+  const withNegative = (bias: number): ReturnType<typeof createMentionClassifier> => {
+    const artifacts = blankArtifacts()
+    const flagModel = createLinearModel('multilabel', ['safety', 'legalThreat', 'security', 'negative'], { ...defaultFeatureConfig, bits: 8 })
+    flagModel.bias.set([-5, -5, -5, bias])
+    artifacts.flagModel = flagModel
+    artifacts.manifest.flags = { file: 'f', thresholds: { safety: 0.5, legalThreat: 0.5, security: 0.5, negative: 0.5 } }
+    // Untrained text models read every text as negative (ties) and half a complaint: make them say neutral, no complaint.
+    artifacts.complaintModel.bias[0] = -5
+    artifacts.sentimentModels[0]?.bias.set([0, 5, 0])
+    return createMentionClassifier({ artifacts })
+  }
+  const headline = 'Acme to close 40 stores from next month'
+  const press = { author: { id: '7', handle: 'CityNewsDesk', followers: 40_000, verified: true } }
+  const result = classifyMention(sampleMention({ text: headline, lang: undefined, ...press }), withNegative(5))
+  expect([result.urgency.level, result.flags.prRisk]).toEqual(['critical', true])
+  expect(result.urgency.reasons).toContain('reach:press_negative')
+  // The same words from an ordinary author, or read as not negative, stay below critical.
+  expect(classifyMention(sampleMention({ text: headline, lang: undefined }), withNegative(5)).urgency.level).not.toBe('critical')
+  expect(classifyMention(sampleMention({ text: headline, lang: undefined, ...press }), withNegative(-5)).urgency.level).not.toBe('critical')
+})
+
 test('a complaint, outage or churn threat is negative and praise alone is positive, whatever the text model said', () => {
   const neutral = { label: 'neutral' as const, score: 0.6 }
   expect(sentimentGivenIntents(neutral, [{ label: 'complaint', confidence: 0.7 }, { label: 'question', confidence: 0.9 }])).toEqual({ label: 'negative', score: 0.7 })

@@ -31,9 +31,10 @@ export interface TrainingConfig {
   /** Per-intent binary models over the complaint view's features plus rule and model signals. */
   intents: { epochs: number, learningRate: number, classBalance: number, folds: number, bits: number, otherMargin: number }
   /**
-   * The safety/legalThreat/security detector: brand train rows plus weak labels (the keyword rules on the
-   * complaints and sentiment training tweets: every hit, and `weakNegatives` seeded non-hits). Each
-   * threshold maximises the out-of-fold F-beta (beta 2: a missed safety or legal post costs more than a false alarm).
+   * The safety/legalThreat/security/negative detector: brand train rows plus weak labels (the keyword rules on the
+   * complaints and sentiment training tweets: every hit, and `weakNegatives` seeded non-hits; `negative` from
+   * those tweets' own labels). Each threshold maximises the out-of-fold F-beta (beta 2: a missed safety or
+   * legal post costs more than a false alarm).
    */
   flags: { epochs: number, learningRate: number, classBalance: number, weakNegatives: number, beta: number }
 }
@@ -219,7 +220,7 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
   manifest.intents = { file: 'intents.bin', thresholds: intents.thresholds, otherMargin: config.intents.otherMargin }
   files['intents.bin'] = serialiseLinearModel(intents.model)
   Object.assign(figures, intents.figures)
-  const weakTexts = [...complaintTrain.map((row) => row.text), ...sentimentTrain.map((row) => row.text)]
+  const weakTexts = [...complaintTrain.map((row) => ({ text: row.text, negative: row.y === 1 })), ...sentimentTrain.map((row) => ({ text: row.text, negative: sentimentClasses[row.y] === 'negative' }))]
   const flagResult = trainFlagModel([...brandRows, ...corrections], weakTexts, config, log)
   manifest.flags = { file: 'flags.bin', thresholds: flagResult.thresholds }
   files['flags.bin'] = serialiseLinearModel(flagResult.model)
@@ -309,6 +310,8 @@ export function trainIntentModels (classifier: Classifier, rows: readonly Labell
 }
 
 export const detectedFlags = ['safety', 'legalThreat', 'security'] as const
+/** The detector's outputs: the flags, then `negative` (the post is negative about the brand, LABELS.md's sentiment). */
+export const flagModelClasses = [...detectedFlags, 'negative'] as const
 
 /**
  * A hacked account or exposed data, read off the labels: LABELS.md's critical causes are safety,
@@ -324,45 +327,46 @@ export function securityCriticalLabel (row: LabelledMention): boolean {
 }
 
 /**
- * A multilabel safety/legalThreat/security model over the text features alone (no rule signals, so it learns
- * the words around the keywords rather than the keyword hit itself). Weak positives are the rule hits
- * on unlabelled tweets; thresholds come from k-fold cross-validation on the brand rows.
+ * A multilabel safety/legalThreat/security/negative model over the text features alone (no rule signals, so it
+ * learns the words around the keywords rather than the keyword hit itself). Weak positives are the rule hits
+ * on the tweets (for `negative`, the tweet's own label: a complaint, or negative sentiment); thresholds come
+ * from k-fold cross-validation on the brand rows. No rule names `negative`, so its "rules alone" figures are 0.
  */
-export function trainFlagModel (rows: readonly LabelledMention[], weakTexts: readonly string[], config: TrainingConfig, log: (line: string) => void = () => {}): {
+export function trainFlagModel (rows: readonly LabelledMention[], weakTexts: ReadonlyArray<{ text: string, negative: boolean }>, config: TrainingConfig, log: (line: string) => void = () => {}): {
   model: LinearModel
-  thresholds: Record<(typeof detectedFlags)[number], number>
+  thresholds: Record<(typeof flagModelClasses)[number], number>
   figures: Record<string, number>
 } {
   const featurizer = createFeaturizer(defaultFeatureConfig)
   const buffer = createSparseVector()
   const vectorOf = (text: string): SparseVector => copyVector(featurizer.extractTokens(text, tokenise(text), buffer))
-  const maskOf = (safety: boolean, legal: boolean, security: boolean): number => (safety ? 1 : 0) | (legal ? 2 : 0) | (security ? 4 : 0)
+  const maskOf = (safety: boolean, legal: boolean, security: boolean, negative = false): number => (safety ? 1 : 0) | (legal ? 2 : 0) | (security ? 4 : 0) | (negative ? 8 : 0)
   const ruleMaskOf = (text: string): number => {
     const hits = ruleHits(foldText(text))
     return maskOf(hits.safety, hits.legal, hits.compromise || hits.dataExposure)
   }
   const labelled = rows.filter((row) => row.labels.flags !== undefined).map((row) => ({
     x: vectorOf(row.text),
-    y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true, securityCriticalLabel(row)),
+    y: maskOf(row.labels.flags?.includes('safety') === true, row.labels.flags?.includes('legalThreat') === true, securityCriticalLabel(row), row.labels.sentiment === 'negative'),
     rules: ruleMaskOf(row.text),
   }))
-  const weak = weakTexts.map((text) => ({ text, y: ruleMaskOf(text) }))
-  const negatives = shuffleInPlace(weak.filter((row) => row.y === 0), createPrng(config.seed + 1)).slice(0, config.flags.weakNegatives)
-  const weakExamples = [...weak.filter((row) => row.y !== 0), ...negatives].map((row) => ({ x: vectorOf(row.text), y: row.y }))
+  const weak = weakTexts.map(({ text, negative }) => ({ text, rules: ruleMaskOf(text), negative }))
+  const negatives = shuffleInPlace(weak.filter((row) => row.rules === 0), createPrng(config.seed + 1)).slice(0, config.flags.weakNegatives)
+  const weakExamples = [...weak.filter((row) => row.rules !== 0), ...negatives].map((row) => ({ x: vectorOf(row.text), y: row.rules | (row.negative ? 8 : 0) }))
   const { epochs, learningRate, classBalance, beta } = config.flags
   const options = { epochs, learningRate, classBalance, l2: config.l2, seed: config.seed, average: false }
   const train = (subset: readonly TrainingExample[]): LinearModel =>
-    trainLinearModel(createLinearModel('multilabel', [...detectedFlags], defaultFeatureConfig), [...subset, ...weakExamples], options)
+    trainLinearModel(createLinearModel('multilabel', [...flagModelClasses], defaultFeatureConfig), [...subset, ...weakExamples], options)
   const folds = config.intents.folds
   const fold = shuffleInPlace(labelled.map((_, i) => i % folds), createPrng(config.seed))
-  const outOfFold = labelled.map(() => new Float64Array(detectedFlags.length))
+  const outOfFold = labelled.map(() => new Float64Array(flagModelClasses.length))
   for (let k = 0; k < folds; k++) {
     const model = train(labelled.filter((_, i) => fold[i] !== k))
     labelled.forEach((row, i) => { if (fold[i] === k) predictProbabilities(model, row.x, outOfFold[i] as Float64Array) })
   }
-  const thresholds = {} as Record<(typeof detectedFlags)[number], number>
+  const thresholds = {} as Record<(typeof flagModelClasses)[number], number>
   const figures: Record<string, number> = {}
-  detectedFlags.forEach((flag, k) => {
+  flagModelClasses.forEach((flag, k) => {
     // The threshold is chosen on the model alone: the rules' recall on these rows is flattering (they
     // were written with them in view), and choosing it for "rules or model" raised it and cost held-out
     // safety recall. The log shows both, so the trade-off stays visible.

@@ -19,7 +19,8 @@ export interface UrgencyInput {
   engagement: { likes: number, reposts: number, replies: number }
   /**
    * The models lean negative without reaching their cut (a complaint or churn score just under its
-   * threshold): enough for a post many people will see, where a miss costs more than a false alarm.
+   * threshold), or the detector trained on the brand mentions reads the post as negative about the brand
+   * (a headline, sarcasm): enough for a post many people will see, where a miss costs more than a false alarm.
    */
   leansNegative?: boolean
 }
