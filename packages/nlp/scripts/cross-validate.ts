@@ -11,6 +11,7 @@ import { type IntentLabel } from '@earshot/contracts'
 import { createClassifier, loadModelArtifacts, type ModelArtifacts } from '../src/classifier.js'
 import { readComplaintsCsv, readSemevalTsv } from '../src/datasets.js'
 import { intentMetrics } from '../src/evaluate.js'
+import { classificationReport } from '../src/metrics.js'
 import { readLabelledMentions } from '../src/labelled-mentions.js'
 import { createMentionClassifier } from '../src/mention-classifier.js'
 import { createPrng, shuffleInPlace } from '../src/prng.js'
@@ -35,6 +36,7 @@ const fold = shuffleInPlace(rows.map((_, i) => i % folds), createPrng(7))
 const gold: IntentLabel[][] = []
 const predicted: IntentLabel[][] = []
 const critical = { gold: 0, predicted: 0, both: 0 }
+const sentiment = { gold: [] as string[], predicted: [] as string[] }
 for (let k = 0; k < folds; k++) {
   const train = rows.filter((_, i) => fold[i] !== k)
   const intents = trainIntentModels(textClassifier, train, config)
@@ -49,6 +51,10 @@ for (let k = 0; k < folds; k++) {
   })
   for (const row of rows.filter((_, i) => fold[i] === k)) {
     const result = classifier.classify(row)
+    if (row.labels.sentiment !== undefined) {
+      sentiment.gold.push(row.labels.sentiment)
+      sentiment.predicted.push(result.sentiment.label)
+    }
     if (row.labels.intents !== undefined) {
       gold.push([...row.labels.intents])
       predicted.push(result.intents.map((intent) => intent.label))
@@ -66,4 +72,6 @@ for (let k = 0; k < folds; k++) {
 const metrics = intentMetrics(gold, predicted)
 const percent = (value: number): string => (value * 100).toFixed(1)
 console.log(`${rows.length} train rows, ${folds}-fold: intents macro-F1 ${percent(metrics.macroF1)} (${Object.entries(metrics.perLabel).map(([label, m]) => `${label} ${percent(m.f1)}`).join(', ')})`)
+const sentimentReport = classificationReport(['negative', 'neutral', 'positive'], sentiment.gold, sentiment.predicted)
+console.log(`sentiment macro-recall ${percent(sentimentReport.macroRecall)} macro-F1 ${percent(sentimentReport.macroF1)} (${sentiment.gold.length} rows)`)
 console.log(`critical recall ${percent(critical.both / critical.gold)} precision ${percent(critical.both / critical.predicted)} (${critical.gold} critical rows)`)

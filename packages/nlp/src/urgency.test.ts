@@ -52,7 +52,9 @@ test('a negative post by an author with 100k followers is critical; the same pos
 
 test('a high-reach post the models only lean negative on is critical; the same lean from a small account changes nothing', () => {
   const leaning = { intents: ['other'] as const, sentiment: { label: 'neutral' as const, score: 0.6 }, leansNegative: true }
-  expect(scoreUrgency(input({ ...leaning, press: true, verified: true, followers: 40_000 })).reasons).toContain('reach:press_negative')
+  expect(scoreUrgency(input({ ...leaning, press: true, verified: true, followers: 40_000 })).reasons).toEqual(expect.arrayContaining(['reach:press_negative', 'sentiment:leans_negative']))
+  // Where the sentiment itself is negative, the lean is not given as the reason.
+  expect(scoreUrgency(input({ ...leaning, sentiment: { label: 'negative', score: 0.8 }, followers: 250_000 })).reasons).not.toContain('sentiment:leans_negative')
   expect(scoreUrgency(input({ ...leaning, engagement: { likes: 900, reposts: 60, replies: 10 } })).reasons).toContain('reach:viral_negative')
   expect(scoreUrgency(input({ ...leaning, followers: 300 })).level).toBe('low')
   expect(scoreUrgency(input({ ...leaning, leansNegative: false, followers: 250_000 })).level).toBe('low')

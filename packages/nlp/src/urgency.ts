@@ -47,10 +47,15 @@ export function engagementOf (engagement: UrgencyInput['engagement']): number {
   return engagement.likes + 2 * engagement.reposts + engagement.replies
 }
 
+/** Negative by its sentiment or intents (`stated`), only by the models' lean (`leaning`), or neither. */
+function negativityOf (input: Pick<UrgencyInput, 'sentiment' | 'intents' | 'leansNegative'>): 'stated' | 'leaning' | undefined {
+  if (input.sentiment.label === 'negative' || input.intents.includes('complaint') || input.intents.includes('churn_threat') || input.intents.includes('outage_report')) return 'stated'
+  return input.leansNegative === true ? 'leaning' : undefined
+}
+
 /** Negative and seen by many: a high-reach author or press, or a post that is taking off. */
 export function isHighReachNegative (input: Pick<UrgencyInput, 'sentiment' | 'intents' | 'followers' | 'press' | 'engagement' | 'leansNegative'>): boolean {
-  const negative = input.sentiment.label === 'negative' || input.leansNegative === true || input.intents.includes('complaint') || input.intents.includes('churn_threat') || input.intents.includes('outage_report')
-  return negative && (input.followers >= highReachFollowers || input.press || engagementOf(input.engagement) >= viralEngagement)
+  return negativityOf(input) !== undefined && (input.followers >= highReachFollowers || input.press || engagementOf(input.engagement) >= viralEngagement)
 }
 
 /**
@@ -78,6 +83,8 @@ export function scoreUrgency (input: UrgencyInput): Urgency {
   const level: UrgencyLevel = critical.length > 0 ? 'critical' : high.length > 0 ? 'high' : normal.length > 0 ? 'normal' : 'low'
   const triggers = level === 'critical' ? critical : level === 'high' ? high : level === 'normal' ? normal : spam ? ['intent:spam'] : []
   const reasons = [...triggers]
+  // A reach trigger on a post whose sentiment and intents are not negative: say where the negativity came from.
+  if (level === 'critical' && triggers.some((trigger) => trigger.startsWith('reach:')) && negativityOf(input) === 'leaning') reasons.push('sentiment:leans_negative')
   let points = 5 * Math.max(0, triggers.length - 1)
   if (level === 'high') {
     reasons.push(...normal)
