@@ -56,7 +56,11 @@ function deriveUrgency (intents: IntentLabel[], sentiment: SentimentLabel, extra
 
 const rows: LabelledMention[] = []
 const started = Date.parse('2026-03-02T07:00:00Z')
-for (const file of readdirSync(join(dataDir, 'seeds')).filter((name) => name.endsWith('.txt')).sort()) {
+// Name order with numbers compared as numbers (supplement9 before supplement10), so a new file is read last and
+// the seeded envelopes, hence ids and splits, of every earlier row stay as they were.
+const orderKey = (name: string): string => name.replace(/\d+(?=\.txt$)/, (digits) => digits.padStart(4, '0'))
+const seedFiles = readdirSync(join(dataDir, 'seeds')).filter((name) => name.endsWith('.txt')).sort((a, b) => orderKey(a) < orderKey(b) ? -1 : orderKey(a) > orderKey(b) ? 1 : 0)
+for (const file of seedFiles) {
   let industry = 'mixed'
   let language = 'en'
   readFileSync(join(dataDir, 'seeds', file), 'utf8').split('\n').forEach((line, index) => {
