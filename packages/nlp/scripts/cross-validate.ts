@@ -3,7 +3,7 @@
  * intent and flag models are retrained without each fold (the text models and rules stay as they
  * are) and the fold is classified end to end. Protocol-clean (held-out rows are never read), but
  * flattering wherever rules were written with train rows in view.
- *   npm run cross-validate -- [--folds 4] [--show-misses] [--config '{"flags":{"beta":3}}']
+ *   npm run cross-validate -- [--folds 4] [--show-misses] [--show-false-alarms] [--config '{"flags":{"beta":3}}']
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -17,7 +17,7 @@ import { createMentionClassifier } from '../src/mention-classifier.js'
 import { createPrng, shuffleInPlace } from '../src/prng.js'
 import { defaultTrainingConfig, type TrainingConfig, trainFlagModel, trainIntentModels } from '../src/training.js'
 
-const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, 'show-misses': { type: 'boolean', default: false }, config: { type: 'string', default: '{}' } } })
+const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, 'show-misses': { type: 'boolean', default: false }, 'show-false-alarms': { type: 'boolean', default: false }, config: { type: 'string', default: '{}' } } })
 const folds = Number(values.folds)
 // --config '{"flags":{"beta":3}}': sections merged over the defaults, to compare settings before changing them.
 const overrides = JSON.parse(values.config) as { intents?: Partial<TrainingConfig['intents']>, flags?: Partial<TrainingConfig['flags']> }
@@ -66,6 +66,7 @@ for (let k = 0; k < folds; k++) {
     if (isPredicted) critical.predicted++
     if (isGold && isPredicted) critical.both++
     if (values['show-misses'] && isGold && !isPredicted) console.log(`missed critical (${result.urgency.level}): ${row.text}`)
+    if (values['show-false-alarms'] && isPredicted && !isGold) console.log(`false critical (gold ${row.labels.urgency}; ${result.urgency.reasons.filter((reason) => /^(flag:(safety|legalThreat)|security:|reach:)/.test(reason)).join(' ')}): ${row.text}`)
   }
   process.stderr.write(`fold ${k + 1}/${folds} done\n`)
 }
