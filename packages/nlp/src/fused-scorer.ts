@@ -95,7 +95,7 @@ export function createFusedScorerWith (sentiment: LinearModel, complaint: Linear
   const scale = new Float64Array(stride)
   columns.forEach((column, c) => {
     let largest = 0
-    for (let j = 0; j < buckets; j++) largest = Math.max(largest, Math.abs(column.weight(j)))
+    for (let j = 0; j < buckets; j++) largest = Math.max(largest, Math.abs(columnWeight(column, j)))
     scale[c] = largest === 0 ? 1 : largest / quantisedMax
   })
   const wasm = kernel === 'wasm-simd' ? wasmScratch(buckets, stride) : undefined
@@ -103,7 +103,7 @@ export function createFusedScorerWith (sentiment: LinearModel, complaint: Linear
   const weights = wasm?.weights ?? new Int16Array(buckets * stride)
   columns.forEach((column, c) => {
     const columnScale = scale[c] as number
-    for (let j = 0; j < buckets; j++) weights[j * stride + c] = Math.round(column.weight(j) / columnScale)
+    for (let j = 0; j < buckets; j++) weights[j * stride + c] = Math.round(columnWeight(column, j) / columnScale)
   })
   const scores = new Float64Array(outputs)
   const mask = buckets - 1
@@ -125,11 +125,23 @@ export function createFusedScorerWith (sentiment: LinearModel, complaint: Linear
   }
 }
 
-/** One column of the interleaved table: where its weights and bias come from, and which score it gives. */
+/**
+ * One column of the interleaved table: output `k` of a model's `width` interleaved outputs, less output
+ * `minus` when that is not -1, and the score it gives.
+ */
 interface Column {
   bias: number
-  weight: (bucket: number) => number
+  weights: Float32Array
+  width: number
+  k: number
+  minus: number
   score: number
+}
+
+function columnWeight (column: Column, bucket: number): number {
+  const at = bucket * column.width
+  const weight = column.weights[at + column.k] as number
+  return column.minus < 0 ? weight : weight - (column.weights[at + column.minus] as number)
 }
 
 /**
@@ -143,13 +155,11 @@ function scoreColumns (softmax: LinearModel, others: readonly LinearModel[]): Co
   const width = softmax.bias.length
   const last = width - 1
   const { weights, bias } = softmax
-  for (let k = 0; k < last; k++) {
-    columns.push({ bias: (bias[k] as number) - (bias[last] as number), weight: (j) => (weights[j * width + k] as number) - (weights[j * width + last] as number), score: k })
-  }
+  for (let k = 0; k < last; k++) columns.push({ bias: (bias[k] as number) - (bias[last] as number), weights, width, k, minus: last, score: k })
   let score = width
   for (const model of others) {
     const outputs = model.bias.length
-    for (let k = 0; k < outputs; k++) columns.push({ bias: model.bias[k] as number, weight: (j) => model.weights[j * outputs + k] as number, score: score + k })
+    for (let k = 0; k < outputs; k++) columns.push({ bias: model.bias[k] as number, weights: model.weights, width: outputs, k, minus: -1, score: score + k })
     score += outputs
   }
   return columns
