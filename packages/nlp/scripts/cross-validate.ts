@@ -15,7 +15,7 @@ import { classificationReport } from '../src/metrics.js'
 import { readLabelledMentions } from '../src/labelled-mentions.js'
 import { createMentionClassifier } from '../src/mention-classifier.js'
 import { createPrng, shuffleInPlace } from '../src/prng.js'
-import { defaultTrainingConfig, type TrainingConfig, trainFlagModel, trainIntentModels } from '../src/training.js'
+import { defaultTrainingConfig, type TrainingConfig, trainFlagModel, trainIntentModels, weakFlagTexts } from '../src/training.js'
 
 const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, 'show-misses': { type: 'boolean', default: false }, 'show-false-alarms': { type: 'boolean', default: false }, config: { type: 'string', default: '{}' } } })
 const folds = Number(values.folds)
@@ -28,10 +28,7 @@ const { intents: _intents, flags: _flags, ...textManifest } = base.manifest
 const textOnly: ModelArtifacts = { manifest: textManifest, sentimentModels: base.sentimentModels, complaintModel: base.complaintModel }
 const textClassifier = createClassifier(textOnly)
 const rows = readLabelledMentions(join(__dirname, '..', 'data', 'brand-mentions.jsonl'), 'train')
-const weakTexts = [
-  ...readComplaintsCsv(join(dataDir, 'complaints-twitter', 'train.csv')).map((row) => ({ text: row.text, negative: row.label === 1 })),
-  ...readSemevalTsv(join(dataDir, 'tweeteval-sentiment', 'semeval2013-2016_train.tsv')).map((row) => ({ text: row.text, negative: row.label === 'negative' })),
-]
+const weakTexts = weakFlagTexts(readComplaintsCsv(join(dataDir, 'complaints-twitter', 'train.csv')), readSemevalTsv(join(dataDir, 'tweeteval-sentiment', 'semeval2013-2016_train.tsv')))
 const fold = shuffleInPlace(rows.map((_, i) => i % folds), createPrng(7))
 const gold: IntentLabel[][] = []
 const predicted: IntentLabel[][] = []

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type IntentLabel } from '@earshot/contracts'
+import { type IntentLabel, type SentimentLabel } from '@earshot/contracts'
 import { type Classifier, createClassifier, type ModelManifest, sentimentClasses } from './classifier.js'
 import { createIntentSignalAppender, intentModelClasses } from './intent-model.js'
 import { type LabelledMention, readLabelledMentions } from './labelled-mentions.js'
 import { createPrng, shuffleInPlace } from './prng.js'
 import { foldText, ruleHits, rulePatterns } from './rules.js'
-import { readComplaintsCsv, readSemevalTsv, readTweetEvalSplit } from './datasets.js'
+import { type ComplaintRow, type LabelledText, readComplaintsCsv, readSemevalTsv, readTweetEvalSplit } from './datasets.js'
 import { createFeaturizer, createSparseVector, defaultFeatureConfig, type FeatureConfig, type SparseVector } from './features.js'
 import { NlpError } from './errors.js'
 import { createLinearModel, deserialiseLinearModel, type LinearModel, predictProbabilities, serialiseLinearModel, type TrainingExample, trainLinearModel } from './linear-model.js'
@@ -151,7 +151,8 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
   const files: Record<string, Buffer> = {}
   const figures: Record<string, number> = {}
 
-  const sentimentTrain = readSemevalTsv(paths.sentimentTrain).map((row) => ({ text: row.text, y: sentimentClasses.indexOf(row.label) }))
+  const sentimentRows = readSemevalTsv(paths.sentimentTrain)
+  const sentimentTrain = sentimentRows.map((row) => ({ text: row.text, y: sentimentClasses.indexOf(row.label) }))
   const sentimentVal = readTweetEvalSplit(paths.sentimentValDir, 'val').map((row) => ({ text: row.text, y: sentimentClasses.indexOf(row.label) }))
   log(`sentiment: ${sentimentTrain.length} train, ${sentimentVal.length} val`)
   const valProbabilities = sentimentVal.map(() => new Float64Array(sentimentClasses.length))
@@ -185,7 +186,8 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
   figures['sentiment.macroRecall'] = macroRecallOf(gold, valProbabilities, logOffsets)
   log(`sentiment ensemble val macro-recall ${figures['sentiment.ensemble.macroRecall'].toFixed(4)}; with log offsets ${JSON.stringify(logOffsets)}: ${figures['sentiment.macroRecall'].toFixed(4)}`)
 
-  const complaintTrain = readComplaintsCsv(paths.complaintsTrain).map((row) => ({ text: row.text, y: row.label }))
+  const complaintRows = readComplaintsCsv(paths.complaintsTrain)
+  const complaintTrain = complaintRows.map((row) => ({ text: row.text, y: row.label }))
   const complaintVal = readComplaintsCsv(paths.complaintsVal).map((row) => ({ text: row.text, y: row.label }))
   log(`complaint: ${complaintTrain.length} train, ${complaintVal.length} val`)
   const view = config.complaint
@@ -220,8 +222,7 @@ export function trainModels (paths: DataPaths, config: TrainingConfig = defaultT
   manifest.intents = { file: 'intents.bin', thresholds: intents.thresholds, otherMargin: config.intents.otherMargin }
   files['intents.bin'] = serialiseLinearModel(intents.model)
   Object.assign(figures, intents.figures)
-  const weakTexts = [...complaintTrain.map((row) => ({ text: row.text, negative: row.y === 1 })), ...sentimentTrain.map((row) => ({ text: row.text, negative: sentimentClasses[row.y] === 'negative' }))]
-  const flagResult = trainFlagModel([...brandRows, ...corrections], weakTexts, config, log)
+  const flagResult = trainFlagModel([...brandRows, ...corrections], weakFlagTexts(complaintRows, sentimentRows), config, log)
   manifest.flags = { file: 'flags.bin', thresholds: flagResult.thresholds }
   files['flags.bin'] = serialiseLinearModel(flagResult.model)
   Object.assign(figures, flagResult.figures)
@@ -307,6 +308,11 @@ export function trainIntentModels (classifier: Classifier, rows: readonly Labell
   figures['intents.cv.macroF1'] = intentModelClasses.reduce((sum, label) => sum + (figures[`intents.cv.${label}.f1`] ?? 0), 0) / intentModelClasses.length
   log(`intents ${folds}-fold CV macro-F1 over the ${intentModelClasses.length} labels (each alone) ${(figures['intents.cv.macroF1'] ?? 0).toFixed(3)}`)
   return { model: train(examples), thresholds, figures }
+}
+
+/** The flag detector's unlabelled tweets: the complaints and sentiment training sets, `negative` from their own labels. */
+export function weakFlagTexts (complaints: readonly ComplaintRow[], tweets: ReadonlyArray<LabelledText<SentimentLabel>>): Array<{ text: string, negative: boolean }> {
+  return [...complaints.map((row) => ({ text: row.text, negative: row.label === 1 })), ...tweets.map((row) => ({ text: row.text, negative: row.label === 'negative' }))]
 }
 
 export const detectedFlags = ['safety', 'legalThreat', 'security'] as const
